@@ -1,0 +1,1 @@
+#include "cli/args.h"

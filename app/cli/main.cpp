@@ -1,0 +1,3 @@
+#include "common/version.h"
+#include <cstdio>
+int main() { std::printf("cosmoclip %s\n", cosmoclip::kVersion); return 0; }

@@ -1,0 +1,4 @@
+#include "mainwindow.h"
+namespace cosmoclip {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) { setWindowTitle(QStringLiteral("CosmoCLIP")); }
+}
