@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "image/image.h"
@@ -28,7 +29,13 @@ struct RenderOptions {
 /// sees exactly what Pillow would.
 Raster8 renderImage(const Image& image, const RenderOptions& options);
 
-/// Scales a raster down so that its longer side is at most maxSize (area averaging).
+/// Renders with transforms already resolved by resolveStretch(image, params, plane) (1 or 3 of them),
+/// e.g. to re-render without recomputing statistics. RGB output gains alpha as a 4th channel when the
+/// image has one. Output colour is Grey, Rgb or Rgba.
+Raster8 renderImage(const Image& image, std::span<const StretchTransform> transforms, int plane = -1);
+
+/// Scales a raster down so that its longer side is at most maxSize (area averaging); returns it unchanged
+/// when it is already small enough or maxSize <= 0.
 Raster8 fitWithin(const Raster8& raster, int maxSize);
 
 }  // namespace cosmoclip
