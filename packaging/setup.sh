@@ -44,6 +44,8 @@ check_blas() {
 }
 
 configure_and_build() {
+  # Relative paths in ccache keys: a fresh clone elsewhere (CI) reuses what an earlier build compiled.
+  export CCACHE_BASEDIR="$root"
   log "configuring in $build"
   # shellcheck disable=SC2086
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-} >/dev/null

@@ -1,3 +1,89 @@
-#include "common/version.h"
+// cosmoclip: the command line. Contract: shared/docs/cli.md. Exit codes: 0 success, 1 bad input or
+// failed work (one line on stderr), 2 usage error. No exception leaves main.
 #include <cstdio>
-int main() { std::printf("cosmoclip %s\n", cosmoclip::kVersion); return 0; }
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/imagecommands.h"
+#include "cli/modelcommands.h"
+#include "common/error.h"
+#include "common/version.h"
+
+namespace {
+
+using Command = std::function<int(const std::vector<std::string>&)>;
+
+struct CommandEntry {
+    Command run;
+    const char* usage;
+};
+
+const std::map<std::string, CommandEntry>& commands() {
+    using namespace cosmoclip::cli;
+    static const std::map<std::string, CommandEntry> table = {
+        {"info", {runInfo, "info FILE [--hdu N|NAME] [--json]"}},
+        {"render",
+         {runRender,
+          "render FILE -o OUT.png [--hdu N|NAME] [--plane K] "
+          "[--stretch auto|linear|percentile|zscale|asinh|log|sqrt|histeq|none] [--max-size N]"}},
+        {"preprocess", {runPreprocess, "preprocess FILE --size R -o OUT.f32 [--hdu N|NAME] [--stretch S]"}},
+        {"tokenize", {runTokenize, "tokenize (--model PATH | --tokenizer DIR) TEXT... [--json]"}},
+        {"embed",
+         {runEmbed,
+          "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
+        {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]"}},
+        {"bench", {runBench, "bench embed|text --arch ViT-B/32 [--batch 32] [--seconds 20] [--threads N] [--json]"}},
+    };
+    return table;
+}
+
+void printUsage(std::FILE* to) {
+    std::fprintf(to, "CosmoCLIP %s: search and label sky images with words.\n\nUsage:\n", cosmoclip::kVersion);
+    for (const auto& [name, entry] : commands()) std::fprintf(to, "  cosmoclip %s\n", entry.usage);
+    std::fprintf(to, "  cosmoclip --version\n\nWith --json, one JSON document is printed on stdout.\n");
+}
+
+int dispatch(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        printUsage(args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::printf("cosmoclip %s\n", cosmoclip::kVersion);
+        return 0;
+    }
+    const auto it = commands().find(args[0]);
+    if (it == commands().end()) throw cosmoclip::cli::UsageError("unknown command '" + args[0] + "'");
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        return it->second.run(rest);
+    } catch (const cosmoclip::cli::UsageError& e) {
+        std::fprintf(stderr, "cosmoclip %s: %s\nusage: cosmoclip %s\n", args[0].c_str(), e.what(), it->second.usage);
+        return 2;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const cosmoclip::cli::UsageError& e) {
+        std::fprintf(stderr, "cosmoclip: %s\n", e.what());
+        printUsage(stderr);
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "cosmoclip: out of memory\n");
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cosmoclip: %s\n", e.what());
+        return 1;
+    } catch (...) {
+        std::fprintf(stderr, "cosmoclip: unexpected error\n");
+        return 1;
+    }
+}

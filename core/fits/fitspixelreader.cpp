@@ -1,6 +1,5 @@
 #include "fits/fitspixelreader.h"
 
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cmath>
@@ -94,21 +93,6 @@ void readAsDouble(const FitsFile& file, Image& image, int64_t chunk, StatsAccumu
         std::transform(buffer.begin(), buffer.begin() + count, image.data.begin() + first,
                        [](double v) { return static_cast<float>(v); });
     }
-}
-
-// Sizes the pixel buffer. Large buffers are first advised to use transparent huge pages: faulting in
-// 64 MiB page by page cost 250 ms of CPU on the 2-core build machine, with 2 MiB pages 12 ms.
-void allocatePixels(std::vector<float>& data, size_t count) {
-    data.clear();
-    data.reserve(count);
-#ifdef MADV_HUGEPAGE
-    constexpr uintptr_t kHugePage = uintptr_t{1} << 21;
-    const auto begin = reinterpret_cast<uintptr_t>(data.data());
-    const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-    const uintptr_t last = (begin + count * sizeof(float)) & ~(kHugePage - 1);
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // a hint only
-#endif
-    data.resize(count);
 }
 
 }  // namespace

