@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
-#include "model/atomicfilewriter.h"
+#include "common/atomicfilewriter.h"
 #include "model/checkpointtensors.h"
 #include "model/safetensorswriter.h"
 

@@ -1,7 +1,7 @@
 #include "model/safetensorswriter.h"
 
 #include "common/error.h"
-#include "model/atomicfilewriter.h"
+#include "common/atomicfilewriter.h"
 #include "model/safetensorsdtype.h"
 
 #include <ATen/ATen.h>

@@ -1,4 +1,4 @@
-#include "model/atomicfilewriter.h"
+#include "common/atomicfilewriter.h"
 
 #include "common/error.h"
 
