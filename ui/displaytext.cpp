@@ -1,0 +1,88 @@
+#include "displaytext.h"
+
+#include <QStringList>
+#include <cmath>
+
+namespace cosmoclip {
+
+QString bitpixTypeName(int bitpix) {
+    switch (bitpix) {
+        case 8:
+            return QStringLiteral("uint8");
+        case 16:
+            return QStringLiteral("int16");
+        case 32:
+            return QStringLiteral("int32");
+        case 64:
+            return QStringLiteral("int64");
+        case -32:
+            return QStringLiteral("float32");
+        case -64:
+            return QStringLiteral("float64");
+        default:
+            return QStringLiteral("BITPIX %1").arg(bitpix);
+    }
+}
+
+static QString shapeText(const std::vector<int64_t>& shape) {
+    QStringList parts;
+    for (const int64_t n : shape) parts << QString::number(n);
+    return parts.join(QLatin1Char('x'));
+}
+
+QString hduLabel(const HduInfo& hdu) {
+    QString label = QString::number(hdu.index);
+    if (!hdu.name.empty()) label += QLatin1Char(' ') + QString::fromStdString(hdu.name);
+    switch (hdu.type) {
+        case HduType::Empty:
+            return label + QStringLiteral(" (empty)");
+        case HduType::Image:
+            return label + QStringLiteral(" image ") + shapeText(hdu.shape) + QLatin1Char(' ') +
+                   bitpixTypeName(hdu.bitpix);
+        case HduType::Table:
+            if (hdu.shape.size() == 2) {
+                return label + QStringLiteral(" table %1 cols x %2 rows").arg(hdu.shape[0]).arg(hdu.shape[1]);
+            }
+            return label + QStringLiteral(" table");
+        case HduType::Groups:
+            return label + QStringLiteral(" random groups");
+    }
+    return label;
+}
+
+QString formatPixelValue(const Image& image, float value) {
+    if (std::isnan(value)) {
+        // Integer FITS data has no NaN: a missing pixel there was a BLANK value.
+        return image.format == ImageFormat::Fits && image.bitpix > 0 ? QStringLiteral("blank")
+                                                                     : QStringLiteral("NaN");
+    }
+    const bool integral = image.bitpix > 0 && image.bscale == 1.0 && image.bzero == std::floor(image.bzero);
+    if (integral && std::abs(value) < 1e15f) return QString::number(static_cast<qint64>(std::llround(value)));
+    return QString::number(value, 'g', 7);
+}
+
+QString pixelReadout(const Image& image, int x, int y, int plane) {
+    if (x < 0 || y < 0 || x >= image.width || y >= image.height || image.planes <= 0) return {};
+    // Row of Image::data under the display row: FITS data starts at the bottom of the display.
+    const int row = image.bottomUp ? image.height - 1 - y : y;
+    const size_t offset = size_t(row) * size_t(image.width) + size_t(x);
+    const QString position = image.format == ImageFormat::Fits
+                                 ? QStringLiteral("x %1  y %2").arg(x + 1).arg(row + 1)
+                                 : QStringLiteral("x %1  y %2").arg(x).arg(y);
+    if (plane < 0 && image.rgb && image.planes >= 3) {
+        QString text = position + QStringLiteral("   R %1  G %2  B %3")
+                                      .arg(formatPixelValue(image, image.plane(0)[offset]),
+                                           formatPixelValue(image, image.plane(1)[offset]),
+                                           formatPixelValue(image, image.plane(2)[offset]));
+        if (image.alpha.size() == image.planeSize()) {
+            text += QStringLiteral("  A %1").arg(QString::number(image.alpha[offset], 'g', 4));
+        }
+        return text;
+    }
+    const int k = plane < 0 ? 0 : std::min(plane, image.planes - 1);
+    QString text = position + QStringLiteral("   ") + formatPixelValue(image, image.plane(k)[offset]);
+    if (image.planes > 1) text += QStringLiteral("   (plane %1 / %2)").arg(k + 1).arg(image.planes);
+    return text;
+}
+
+}  // namespace cosmoclip

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+
+#include "image/image.h"
+
+namespace cosmoclip {
+
+/// Text the window shows for core data; kept free of widgets so that tests can check it directly.
+
+/// "uint8", "int16", "int32", "int64", "float32", "float64" for a FITS BITPIX.
+QString bitpixTypeName(int bitpix);
+
+/// One HDU-selector entry: "0 PRIMARY (empty)", "1 SCI image 132x288 int16",
+/// "2 EVENTS table 12 cols x 4000 rows".
+QString hduLabel(const HduInfo& hdu);
+
+/// Status-bar readout for the pixel at display position (x, y) of the rendered picture (0-based,
+/// top-left origin). FITS images are shown flipped, so FITS pixels are reported 1-based with y counted
+/// from the bottom; rasters 0-based from the top-left. `plane` as RenderOptions::plane.
+/// Values are physical (Image::data); missing ones read "NaN" (float data) or "blank" (integer data).
+QString pixelReadout(const Image& image, int x, int y, int plane);
+
+/// One value as the readout writes it: integers without decimals, else 7 significant digits.
+QString formatPixelValue(const Image& image, float value);
+
+}  // namespace cosmoclip
