@@ -67,7 +67,7 @@ run_tests() {
 
 sample_file() {
   fetch_testdata >/dev/null 2>&1 || true
-  local m51="$build/testdata/fits/skimage_m51.fits"
+  local m51="$build/testdata/fits/skimage-simple.fits"  # M51, KPNO, from python3-skimage
   [ -f "$m51" ] && { echo "$m51"; return; }
   ls "$root"/../shared/clip-reference/images/spiral_square.png 2>/dev/null | head -n 1
 }
