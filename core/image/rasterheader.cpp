@@ -1,5 +1,8 @@
 #include "image/rasterheader.h"
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -260,6 +263,31 @@ bool jpegReachesEndMarker(const uint8_t* b, size_t size, size_t pos) {
         if (pos + 1 >= size) return false;
     }
     return false;
+}
+
+std::string pngIntegrityProblem(const uint8_t* bytes, size_t size) {
+    constexpr size_t kSignature = 8;
+    size_t pos = kSignature;
+    while (pos + 12 <= size) {  // length, type, data, CRC
+        const uint32_t length = (uint32_t{bytes[pos]} << 24) | (uint32_t{bytes[pos + 1]} << 16) |
+                                (uint32_t{bytes[pos + 2]} << 8) | uint32_t{bytes[pos + 3]};
+        const std::string type(reinterpret_cast<const char*>(bytes + pos + 4), 4);
+        const bool letters = std::all_of(type.begin(), type.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        });
+        if (!letters) return "malformed chunk at byte " + std::to_string(pos) + " (the file is damaged)";
+        if (length > size - pos - 12) return "the file ends inside chunk " + type + " (truncated)";
+        const uint8_t* crcAt = bytes + pos + 8 + length;
+        const uint32_t stored = (uint32_t{crcAt[0]} << 24) | (uint32_t{crcAt[1]} << 16) |
+                                (uint32_t{crcAt[2]} << 8) | uint32_t{crcAt[3]};
+        // The CRC covers the type and the data (PNG specification, section 5.3).
+        const auto computed = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), bytes + pos + 4, length + 4));
+        if (stored != computed)
+            return "chunk " + type + " at byte " + std::to_string(pos) + " fails its CRC check (the file is damaged)";
+        if (type == "IEND") return {};
+        pos += 12 + length;
+    }
+    return "the file ends before its IEND chunk (truncated)";
 }
 
 }  // namespace cosmoclip

@@ -32,4 +32,10 @@ RasterHeader parseRasterHeader(const std::string& path, FileKind kind, const uin
 /// the first scan, so bytes after EOI (camera trailers) are allowed and a cut-off file is caught.
 bool jpegReachesEndMarker(const uint8_t* bytes, size_t size, size_t scanOffset);
 
+/// Checks a PNG's chunk structure before it is decoded: every chunk lies inside the file, its CRC-32
+/// matches, and IEND is reached. Returns "" when the file is whole, else what is wrong ("the file
+/// ends inside chunk IDAT", "chunk IDAT at byte 5000 fails its CRC check"). A damaged file is
+/// refused with our message instead of libpng's stderr chatter and a half-decoded picture.
+std::string pngIntegrityProblem(const uint8_t* bytes, size_t size);
+
 }  // namespace cosmoclip

@@ -164,6 +164,10 @@ cv::Mat decode(const std::string& path, FileKind kind, const std::vector<uint8_t
                const RasterHeader& header) {
     if (kind == FileKind::Jpeg && !jpegReachesEndMarker(bytes.data(), bytes.size(), header.jpegScanOffset))
         throw Error(path, "file is truncated (the JPEG data ends before its end marker)");
+    if (kind == FileKind::Png) {
+        if (const std::string problem = pngIntegrityProblem(bytes.data(), bytes.size()); !problem.empty())
+            throw Error(path, problem);
+    }
     cv::Mat decoded;
     try {
         decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);

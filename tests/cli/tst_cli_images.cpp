@@ -207,6 +207,18 @@ private slots:
         png.save(path("picture.png"));
         QFile::copy(path("picture.png"), path("picture_named.fits"));
         QTest::newRow("PNG named .fits") << path("picture_named.fits");
+        QImage noise(64, 64, QImage::Format_RGB888);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x) noise.setPixel(x, y, qRgb((x * 97 + y * 31) % 256, (x * y) % 256, (x ^ y) * 4 % 256));
+        noise.save(path("noise.png"));
+        QFile whole(path("noise.png"));
+        whole.open(QIODevice::ReadOnly);
+        const QByteArray pngBytes = whole.readAll();
+        QFile cutPng(path("truncated.png"));
+        cutPng.open(QIODevice::WriteOnly);
+        cutPng.write(pngBytes.left(pngBytes.size() / 2));
+        cutPng.close();
+        QTest::newRow("truncated PNG") << path("truncated.png");
         png.save(path("photo.jpg"));
         QFile jpg(path("photo.jpg"));
         jpg.open(QIODevice::ReadOnly);

@@ -359,7 +359,9 @@ private slots:
         QTest::addColumn<int>("keep");  // bytes kept; negative: drop that many from the end
         QTest::addColumn<QString>("message");
         QTest::newRow("png half") << "t1.png"
-                                  << "src.png" << -2000 << "";
+                                  << "src.png" << -2000 << "ends inside chunk IDAT (truncated)";
+        QTest::newRow("png no iend") << "t3.png"
+                                     << "src.png" << -12 << "ends before its IEND chunk (truncated)";
         QTest::newRow("png header cut") << "t2.png"
                                         << "src.png" << 20 << "truncated";
         QTest::newRow("jpeg half") << "t1.jpg"
@@ -403,7 +405,18 @@ private slots:
         putChunk(forged, "IHDR", ihdr(50, 40, 8, 2));
         forged.insert(forged.end(), bytes.begin() + 8, bytes.end());
         const std::string q = writeBytes("garbage.png", forged);
-        QVERIFY(errorOf(q).contains("cannot decode"));
+        QVERIFY2(errorOf(q).contains("malformed chunk at byte 33"), qPrintable(errorOf(q)));
+    }
+
+    void refusesAPngWithADamagedByte() {
+        cv::Mat noise(64, 64, CV_8UC3);
+        cv::randu(noise, 0, 256);
+        Bytes bytes = readBytes(writeMat("whole.png", noise));
+        bytes[bytes.size() / 2] ^= 0x5a;  // inside IDAT: libpng would half-decode or complain on stderr
+        const std::string p = writeBytes("damaged.png", bytes);
+        const QString error = errorOf(p);
+        QVERIFY2(error.startsWith(QString::fromStdString(p) + ": "), qPrintable(error));
+        QVERIFY2(error.contains("chunk IDAT") && error.contains("fails its CRC check"), qPrintable(error));
     }
 
     void rasterReaderRefusesOtherKinds() {
