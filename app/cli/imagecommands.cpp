@@ -79,24 +79,9 @@ LoadOptions loadOptionsFrom(const ParsedArgs& args) {
     return options;
 }
 
-StretchKind stretchFrom(const ParsedArgs& args, const Image& image) {
-    const auto name = args.value("stretch");
-    if (!name) return defaultStretch(image);
-    const auto kind = parseStretch(*name);
-    if (!kind) throw UsageError("unknown --stretch '" + *name + "'");
-    return *kind;
-}
-
-// Parsed before loading so that a usage mistake is reported as such even for a bad file.
-StretchKind checkStretchName(const ParsedArgs& args) {
-    const auto name = args.value("stretch");
-    if (name && !parseStretch(*name)) throw UsageError("unknown --stretch '" + *name + "'");
-    return name ? *parseStretch(*name) : StretchKind::Auto;
-}
-
 RenderOptions renderOptionsFrom(const ParsedArgs& args, const Image& image) {
     RenderOptions options;
-    options.stretch.kind = stretchFrom(args, image);
+    options.stretch.kind = stretchOption(args).value_or(defaultStretch(image));
     if (const auto plane = args.integer("plane", 0, 1 << 30)) {
         if (*plane >= image.planes)
             throw Error("--plane " + std::to_string(*plane) + " is out of range: the image has " +
@@ -107,6 +92,14 @@ RenderOptions renderOptionsFrom(const ParsedArgs& args, const Image& image) {
 }
 
 }  // namespace
+
+std::optional<StretchKind> stretchOption(const ParsedArgs& args) {
+    const auto name = args.value("stretch");
+    if (!name) return std::nullopt;
+    const auto kind = parseStretch(*name);
+    if (!kind) throw UsageError("unknown --stretch '" + *name + "'");
+    return kind;
+}
 
 int runInfo(const std::vector<std::string>& argv) {
     const ParsedArgs args = parseArgs(argv, kImageOptions);
@@ -125,7 +118,7 @@ int runRender(const std::vector<std::string>& argv) {
     const std::string path = onlyFile(args);
     const auto out = args.value("output");
     if (!out) throw UsageError("render needs -o OUT.png");
-    checkStretchName(args);
+    stretchOption(args);  // before loading: a usage mistake is reported as such even for a bad file
     const auto maxSize = args.integer("max-size", 1, 1 << 20);
     const LoadedImage loaded = loadImage(path, loadOptionsFrom(args));
     Raster8 raster = renderImage(loaded.image, renderOptionsFrom(args, loaded.image));
@@ -144,7 +137,7 @@ int runPreprocess(const std::vector<std::string>& argv) {
     if (!out) throw UsageError("preprocess needs -o OUT.f32");
     const auto size = args.integer("size", 1, 4096);
     if (!size) throw UsageError("preprocess needs --size R");
-    checkStretchName(args);
+    stretchOption(args);  // before loading: a usage mistake is reported as such even for a bad file
     const LoadedImage loaded = loadImage(path, loadOptionsFrom(args));
     const Raster8 raster = renderImage(loaded.image, renderOptionsFrom(args, loaded.image));
     PreprocessConfig config;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
+#include "cli/imagecommands.h"
 #include "cli/modelsource.h"
 #include "common/error.h"
 #include "image/clipinput.h"
@@ -96,11 +97,7 @@ int runEmbed(const std::vector<std::string>& argv) {
     const auto images = args.values("image");
     const auto texts = args.values("text");
     if (images.empty() && texts.empty()) throw UsageError("embed needs --image FILE or --text STRING");
-    std::optional<StretchKind> stretch;
-    if (const auto name = args.value("stretch")) {
-        stretch = parseStretch(*name);
-        if (!stretch) throw UsageError("unknown --stretch '" + *name + "'");
-    }
+    const std::optional<StretchKind> stretch = stretchOption(args);
     const ModelSource source = ModelSource::resolve(args.value("model"), args.value("tokenizer"));
     ClipEncoderOptions options;
     options.threads = threadsFrom(args);
