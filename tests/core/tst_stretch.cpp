@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "image/image.h"
 #include "image/stretch.h"
+#include "testnoise.h"
 
 using namespace cosmoclip;
 
@@ -19,19 +20,9 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-/// splitmix64 finaliser of i mapped to [0, 1): the same numbers as u() in the Python snippets below.
-double u(uint64_t i) {
-    uint64_t z = i * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) / 9007199254740992.0;
-}
-
-double gauss(uint64_t i) {  // Box-Muller
-    const double u1 = std::max(u(2 * i), 1e-300), u2 = u(2 * i + 1);
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
+// u() and gauss(): tests/core/testnoise.h (u() gives the same numbers as the Python snippets).
+using testnoise::gauss;
+using testnoise::u;
 
 // Python: def ramp(n): return np.array([0.05*i + 3.0*(u(i)-0.5) for i in range(n)], dtype=np.float32)
 std::vector<float> ramp(int n) {
