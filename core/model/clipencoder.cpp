@@ -10,7 +10,10 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
+#include "common/sha256.h"
 #include "model/clipmodelloader.h"
 
 namespace cosmoclip {
@@ -135,6 +138,17 @@ void ClipEncoder::setOptions(const ClipEncoderOptions& options) {
 }
 const ClipEncoderOptions& ClipEncoder::options() const {
     return m_impl->options;
+}
+
+const std::string& ClipEncoder::weightsPath() const {
+    return m_impl->loaded.weightsPath;
+}
+
+std::string ClipEncoder::configHash() const {
+    const auto& p = m_impl->loaded.preprocess;
+    nlohmann::json identity = {{"config", m_impl->loaded.config.toHuggingFaceJson()},
+                               {"resize", p.resizeShortest}, {"crop", p.cropSize}, {"shortest", p.shortestEdge}, {"bicubic", p.bicubic}, {"mean", p.mean}, {"std", p.std}};
+    return Sha256::hex(identity.dump());
 }
 
 double ClipEncoder::logitScale() const {

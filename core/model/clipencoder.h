@@ -47,6 +47,11 @@ public:
     const ClipPreprocessorConfig& preprocess() const;
     int64_t embedDim() const;
     int64_t imageSize() const;
+    /// The weight file (or shard index) the model came from; empty for models built in memory.
+    const std::string& weightsPath() const;
+    /// SHA-256 of the architecture and preprocessing settings: with the weights' hash, the model's
+    /// identity in a catalog.
+    std::string configHash() const;
     /// exp(logit_scale): the factor between cosine similarity and CLIP logits (100 for trained models).
     double logitScale() const;
     void setOptions(const ClipEncoderOptions& options);
