@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/catalogcommands.h"
 #include "cli/imagecommands.h"
 #include "cli/modelcommands.h"
 #include "common/error.h"
@@ -36,6 +37,16 @@ const std::map<std::string, CommandEntry>& commands() {
          {runEmbed,
           "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
         {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]"}},
+        {"index", {runIndex, "index --db CATALOG.sqlite [--model PATH] PATH... [--hdu N|NAME] [--stretch S] [--threads N] [--json]"}},
+        {"annotate", {runAnnotate, "annotate --db CATALOG.sqlite --csv FILE [--json]   (CSV header: path,label,caption)"}},
+        {"classify",
+         {runClassify,
+          "classify [--db CATALOG.sqlite] [--model PATH] (--labels \"a,b,c\" | --preset spacenet|galaxy-morphology|deep-sky) "
+          "[--template T]... [--templates-file F] [--template-set astronomy|openai-imagenet|simple-imagenet] [FILE]... [--top K] [--json]"}},
+        {"search",
+         {runSearch,
+          "search --db CATALOG.sqlite [--model PATH] (--text \"a + 2:b - c\" | --image FILE) [-k 10] [--folder DIR]... "
+          "[--label L]... [--where KEY=VALUE]... [--distinct] [--captions] [--json]"}},
         {"bench", {runBench, "bench embed|text --arch ViT-B/32 [--batch 32] [--seconds 20] [--threads N] [--json]"}},
     };
     return table;

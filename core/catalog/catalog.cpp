@@ -322,7 +322,7 @@ std::vector<CaptionRecord> Catalog::captions(int64_t imageId) {
 }
 
 void Catalog::replaceLabels(int64_t imageId, const std::string& source, std::optional<int64_t> modelId,
-                            const std::vector<LabelScore>& labels) {
+                            const std::vector<LabelProbability>& labels) {
     auto& del = m_impl->statement(sql::kDeleteLabelsBySourceAndModel);
     del.bind(1, imageId).bind(2, source).bind(3, modelId);
     del.run();
@@ -341,6 +341,18 @@ std::vector<LabelRecord> Catalog::labels(int64_t imageId) {
         if (!r.isNull(3)) l.modelId = r.int64(3);
         return l;
     });
+}
+
+std::vector<int64_t> Catalog::imageIdsWithLabel(const std::string& label) {
+    auto& s = m_impl->statement(sql::kImageIdsWithLabel);
+    s.bind(1, label);
+    return m_impl->collect(s, [](const SqliteStatement& r) { return r.int64(0); });
+}
+
+std::vector<std::string> Catalog::pathsWithoutEmbedding(int64_t modelId) {
+    auto& s = m_impl->statement(sql::kImagesWithoutEmbedding);
+    s.bind(1, modelId);
+    return m_impl->collect(s, [](const SqliteStatement& r) { return r.text(0); });
 }
 
 std::vector<std::pair<std::string, int64_t>> Catalog::groundTruthLabels() {

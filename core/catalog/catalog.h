@@ -60,8 +60,12 @@ public:
     void replaceCaptions(int64_t imageId, const std::string& source, const std::vector<std::string>& texts);
     std::vector<CaptionRecord> captions(int64_t imageId);
     void replaceLabels(int64_t imageId, const std::string& source, std::optional<int64_t> modelId,
-                       const std::vector<LabelScore>& labels);
+                       const std::vector<LabelProbability>& labels);
     std::vector<LabelRecord> labels(int64_t imageId);
+    /// Images carrying `label` from any source.
+    std::vector<int64_t> imageIdsWithLabel(const std::string& label);
+    /// Paths of images (ok or pending) that have no embedding of `modelId` yet.
+    std::vector<std::string> pathsWithoutEmbedding(int64_t modelId);
     /// Ground-truth labels (user or import) with their image counts.
     std::vector<std::pair<std::string, int64_t>> groundTruthLabels();
 

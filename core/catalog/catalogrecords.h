@@ -60,7 +60,7 @@ struct LabelRecord {
     std::optional<int64_t> modelId;
 };
 
-struct LabelScore {
+struct LabelProbability {
     std::string label;
     double probability = 0.0;
 };

@@ -183,6 +183,12 @@ const char* const kLabelsOfImage =
 const char* const kDistinctLabels =
     "SELECT label, count(DISTINCT image_id) FROM labels WHERE source IN ('user', 'import') GROUP BY label ORDER BY label";
 
+const char* const kImageIdsWithLabel = "SELECT DISTINCT image_id FROM labels WHERE label = ?1 ORDER BY image_id";
+// Images to embed when a catalog meets a new model: known, readable, without a vector of this model.
+const char* const kImagesWithoutEmbedding =
+    "SELECT path FROM images i WHERE status IN ('ok', 'pending') AND NOT EXISTS "
+    "(SELECT 1 FROM embeddings e WHERE e.image_id = i.id AND e.model_id = ?1) ORDER BY path";
+
 const char* const kInsertRun =
     "INSERT INTO runs (base_model, out_dir, options, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4)";
 const char* const kFinishRun = "UPDATE runs SET status = ?2, message = ?3, best = ?4, finished_at = ?5 WHERE id = ?1";

@@ -52,6 +52,8 @@ extern const char* const kDeleteLabelsBySource;
 extern const char* const kDeleteLabelsBySourceAndModel;
 extern const char* const kLabelsOfImage;
 extern const char* const kDistinctLabels;
+extern const char* const kImageIdsWithLabel;
+extern const char* const kImagesWithoutEmbedding;
 
 // fine-tuning runs
 extern const char* const kInsertRun;

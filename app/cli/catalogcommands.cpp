@@ -1,0 +1,491 @@
+#include "cli/catalogcommands.h"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/annotationimport.h"
+#include "catalog/catalog.h"
+#include "catalog/indexer.h"
+#include "catalog/sqlitetransaction.h"
+#include "cli/args.h"
+#include "cli/imagecommands.h"
+#include "cli/modelsource.h"
+#include "cli/progressbar.h"
+#include "common/error.h"
+#include "image/clipinput.h"
+#include "model/textembedding.h"
+#include "retrieval/nearduplicates.h"
+#include "retrieval/prompttemplates.h"
+#include "retrieval/queryparser.h"
+#include "retrieval/vectorindex.h"
+#include "retrieval/vectormath.h"
+#include "retrieval/zeroshotclassifier.h"
+
+namespace cosmoclip::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Ctrl-C during a long catalog job stops at the next file; committed batches stay, the next run resumes.
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+struct InterruptGuard {
+    void (*previous)(int);
+    InterruptGuard() : previous(std::signal(SIGINT, onInterrupt)) {}
+    ~InterruptGuard() { std::signal(SIGINT, previous); }
+};
+
+ClipEncoderOptions encoderOptions(const ParsedArgs& args) {
+    ClipEncoderOptions options;
+    options.threads = static_cast<int>(args.integer("threads", 1, 1024).value_or(0));
+    options.batchSize = args.integer("batch", 1, 4096).value_or(32);
+    return options;
+}
+
+std::string requireDb(const ParsedArgs& args) {
+    const auto db = args.value("db");
+    if (!db) throw UsageError("--db CATALOG.sqlite is required");
+    return *db;
+}
+
+std::vector<std::string> splitLabels(const std::string& text) {
+    std::vector<std::string> labels;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string label = text.substr(start, end - start);
+        label.erase(0, label.find_first_not_of(" \t"));
+        label.erase(label.find_last_not_of(" \t") + 1);
+        if (!label.empty() && std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+        start = end + 1;
+    }
+    return labels;
+}
+
+/// The model of a catalog command, registered in the catalog, with every catalog image embedded by it:
+/// a catalog met with a new model is embedded on demand (vectors of different models never mix).
+struct CatalogModel {
+    ModelSource source;
+    ClipEncoder encoder;
+    ModelRecord record;
+};
+
+CatalogModel openCatalogModel(Catalog& catalog, const ParsedArgs& args) {
+    ModelSource source = ModelSource::resolve(args.value("model"), args.value("tokenizer"));
+    ClipEncoder encoder = source.loadEncoder(encoderOptions(args));
+    ModelRecord record = Indexer::registerModel(catalog, source.modelPath, encoder);
+    return {std::move(source), std::move(encoder), std::move(record)};
+}
+
+void embedMissing(Catalog& catalog, const CatalogModel& model) {
+    const auto paths = catalog.pathsWithoutEmbedding(model.record.id);
+    if (paths.empty()) return;
+    std::fprintf(stderr, "cosmoclip: embedding %zu catalog images with %s\n", paths.size(), model.record.name.c_str());
+    ProgressBar bar("img");
+    InterruptGuard guard;
+    Indexer(catalog, model.encoder, model.record).run(paths, [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); },
+                                                      &g_interrupted);
+    if (g_interrupted) throw Error(catalog.path(), "interrupted; the images embedded so far are stored");
+}
+
+std::vector<float> embedImageFile(const ClipEncoder& encoder, const std::string& path, std::optional<StretchKind> stretch) {
+    const auto input = clipInputFromFile(path, encoder.preprocess().toPreprocessConfig(), stretch);
+    return encoder.encodeImages(input.data(), 1);
+}
+
+std::unordered_map<int64_t, ImageRecord> imagesById(Catalog& catalog) {
+    std::unordered_map<int64_t, ImageRecord> out;
+    for (auto& r : catalog.allImages()) out.emplace(r.id, std::move(r));
+    return out;
+}
+
+// --- index ------------------------------------------------------------------------------------
+
+const std::vector<OptionSpec> kIndexOptions = {
+    {"db", true},      {"model", true}, {"tokenizer", true}, {"json", false},         {"threads", true},
+    {"batch", true},   {"hdu", true},   {"stretch", true},   {"decode-threads", true},
+};
+
+json failuresJson(const std::vector<ScanFailure>& failures) {
+    json out = json::array();
+    for (const auto& f : failures) out.push_back({{"path", f.path}, {"error", f.error}});
+    return out;
+}
+
+}  // namespace
+
+int runIndex(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, kIndexOptions);
+    const std::string db = requireDb(args);
+    if (args.positionals().empty()) throw UsageError("index needs at least one PATH (file or folder)");
+    Catalog catalog(db);
+    const CatalogModel model = openCatalogModel(catalog, args);
+    IndexOptions options;
+    options.batchSize = static_cast<size_t>(args.integer("batch", 1, 4096).value_or(32));
+    options.decodeThreads = static_cast<int>(args.integer("decode-threads", 1, 256).value_or(0));
+    options.load.hdu = args.value("hdu").value_or("");
+    options.stretch = stretchOption(args);
+    ProgressBar bar("img");
+    InterruptGuard guard;
+    const IndexReport r = Indexer(catalog, model.encoder, model.record, options)
+                              .run(args.positionals(), [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); },
+                                   &g_interrupted);
+    bar.finish();
+    if (r.cancelled) {
+        throw Error(db, "interrupted: " + std::to_string(r.added + r.updated) +
+                            " images stored; run the same command again to resume");
+    }
+    if (r.added + r.updated + r.unchanged == 0 && r.failed.size() == args.positionals().size() && !r.failed.empty() &&
+        r.failed.front().error == "no such file or folder") {
+        throw Error(r.failed.front().path, "no such file or folder");
+    }
+    const json out = {{"added", r.added},     {"updated", r.updated}, {"unchanged", r.unchanged}, {"removed", r.removed},
+                      {"failed", failuresJson(r.failed)}, {"total", r.total}};
+    if (args.has("json")) {
+        std::cout << out.dump() << std::endl;
+    } else {
+        std::printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu; %zu images in %s\n", r.added, r.updated,
+                    r.unchanged, r.removed, r.failed.size(), r.total, db.c_str());
+        for (const auto& f : r.failed) std::printf("  failed: %s\n", f.error.c_str());
+    }
+    return 0;
+}
+
+// --- annotate ---------------------------------------------------------------------------------
+
+namespace {
+const std::vector<OptionSpec> kAnnotateOptions = {{"db", true}, {"csv", true}, {"json", false}};
+}
+
+int runAnnotate(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, kAnnotateOptions);
+    const std::string db = requireDb(args);
+    const auto csv = args.value("csv");
+    if (!csv) throw UsageError("--csv FILE is required");
+    if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+    const auto rows = readAnnotationCsv(*csv);  // the whole file is checked before the catalog is touched
+    Catalog catalog(db);
+    const AnnotationReport r = importAnnotations(catalog, rows);
+    json failed = json::array();
+    for (const auto& f : r.failed) failed.push_back({{"line", f.line}, {"path", f.path}, {"error", f.error}});
+    const json out = {{"rows", r.rows},       {"images", r.images}, {"labels", r.labels},
+                      {"captions", r.captions}, {"added", r.added},  {"failed", failed}};
+    if (args.has("json")) {
+        std::cout << out.dump() << std::endl;
+    } else {
+        std::printf("%zu rows: %zu images annotated (%zu labels, %zu captions), %zu new images to index\n", r.rows,
+                    r.images, r.labels, r.captions, r.added);
+        for (const auto& f : r.failed) std::printf("  line %d: %s: %s\n", f.line, f.path.c_str(), f.error.c_str());
+    }
+    return 0;
+}
+
+// --- classify ---------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<OptionSpec> kClassifyOptions = {
+    {"db", true},       {"model", true},        {"tokenizer", true},      {"labels", true},
+    {"preset", true},   {"template", true, true}, {"templates-file", true}, {"template-set", true},
+    {"top", true},      {"json", false},        {"threads", true},        {"batch", true},
+    {"stretch", true},  {"hdu", true},
+};
+
+struct LabelSet {
+    std::vector<std::string> labels;
+    std::vector<std::string> prompts;
+};
+
+LabelSet labelSetFrom(const ParsedArgs& args) {
+    const auto labels = args.value("labels");
+    const auto preset = args.value("preset");
+    if (labels && preset) throw UsageError("give --labels or --preset, not both");
+    if (preset) {
+        const LabelPreset& p = labelPreset(*preset);
+        return {p.labels, p.prompts};
+    }
+    if (!labels) throw UsageError("--labels \"a,b,c\" (or --preset spacenet|galaxy-morphology|deep-sky) is required");
+    LabelSet set{splitLabels(*labels), {}};
+    if (set.labels.empty()) throw UsageError("--labels holds no label");
+    return set;
+}
+
+std::vector<std::string> templatesFrom(const ParsedArgs& args) {
+    std::vector<std::string> templates = args.values("template");
+    for (const auto& t : templates) {
+        try {
+            validateTemplate(t);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+    }
+    if (const auto file = args.value("templates-file")) {
+        const auto more = loadTemplatesFile(*file);
+        templates.insert(templates.end(), more.begin(), more.end());
+    }
+    if (templates.empty()) templates = templateSet(args.value("template-set").value_or(std::string(kDefaultTemplateSet)));
+    return templates;
+}
+
+json scoresJson(const std::vector<std::string>& labels, const double* row, size_t k) {
+    json scores = json::array();
+    for (const auto& s : ZeroShotClassifier::topK(row, labels.size(), k))
+        scores.push_back({{"label", labels[s.labelIndex]}, {"probability", s.probability}});
+    return scores;
+}
+
+}  // namespace
+
+int runClassify(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, kClassifyOptions);
+    const LabelSet set = labelSetFrom(args);
+    const std::vector<std::string> templates = templatesFrom(args);
+    const auto files = args.positionals();
+    const auto db = args.value("db");
+    if (files.empty() && !db) throw UsageError("give image FILEs, or --db CATALOG to classify the whole catalog");
+    const size_t top = static_cast<size_t>(args.integer("top", 1, 1 << 20).value_or(static_cast<long long>(set.labels.size())));
+
+    std::optional<Catalog> catalog;
+    std::optional<CatalogModel> model;
+    if (db) {
+        catalog.emplace(*db);
+        model.emplace(openCatalogModel(*catalog, args));
+    } else {
+        const ModelSource source = ModelSource::resolve(args.value("model"), args.value("tokenizer"));
+        ClipEncoder encoder = source.loadEncoder(encoderOptions(args));
+        model.emplace(CatalogModel{source, std::move(encoder), {}});
+    }
+    const ClipEncoder& encoder = model->encoder;
+    const BpeTokenizer tokenizer = model->source.loadTokenizer();
+    const ZeroShotClassifier classifier(set.labels, templates,
+                                        [&](const std::vector<std::string>& texts) { return encodeTextStrings(encoder, tokenizer, texts); },
+                                        set.prompts);
+
+    std::vector<std::string> paths;
+    std::vector<int64_t> ids;
+    std::vector<float> vectors;
+    if (!files.empty()) {
+        LoadOptions load;
+        load.hdu = args.value("hdu").value_or("");
+        const auto stretch = stretchOption(args);
+        for (const auto& f : files) {
+            const auto input = clipInputFromFile(f, encoder.preprocess().toPreprocessConfig(), stretch, load);
+            const auto v = encoder.encodeImages(input.data(), 1);
+            vectors.insert(vectors.end(), v.begin(), v.end());
+            paths.push_back(f);
+        }
+    } else {
+        embedMissing(*catalog, *model);
+        EmbeddingMatrix m = catalog->embeddings(model->record.id);
+        const auto byId = imagesById(*catalog);
+        for (int64_t id : m.imageIds) paths.push_back(byId.at(id).path);
+        ids = std::move(m.imageIds);
+        vectors = std::move(m.vectors);
+    }
+    const size_t n = paths.size();
+    const std::vector<double> probabilities = classifier.classify(vectors.data(), n, encoder.logitScale());
+    const size_t c = set.labels.size();
+
+    if (!ids.empty()) {
+        // Stored as this model's zero-shot labels, replacing its earlier ones, in one transaction.
+        SqliteTransaction transaction(catalog->database());
+        for (size_t i = 0; i < n; ++i) {
+            std::vector<LabelProbability> stored;
+            for (const auto& s : ZeroShotClassifier::topK(probabilities.data() + i * c, c, top))
+                stored.push_back({set.labels[s.labelIndex], s.probability});
+            catalog->replaceLabels(ids[i], "zero-shot", model->record.id, stored);
+        }
+        transaction.commit();
+    }
+    json results = json::array();
+    for (size_t i = 0; i < n; ++i)
+        results.push_back({{"path", paths[i]}, {"scores", scoresJson(set.labels, probabilities.data() + i * c, top)}});
+    const json out = {{"labels", set.labels}, {"results", results}};
+    if (args.has("json")) {
+        std::cout << out.dump() << std::endl;
+    } else {
+        for (const auto& r : results) {
+            std::printf("%s\n", r["path"].get<std::string>().c_str());
+            for (const auto& s : r["scores"])
+                std::printf("  %6.2f%%  %s\n", 100 * s["probability"].get<double>(), s["label"].get<std::string>().c_str());
+        }
+    }
+    return 0;
+}
+
+// --- search -----------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<OptionSpec> kSearchOptions = {
+    {"db", true},       {"model", true},     {"tokenizer", true},    {"text", true},    {"image", true},
+    {"top", true, false, "k"}, {"json", false}, {"threads", true},   {"batch", true},   {"folder", true, true},
+    {"label", true, true}, {"where", true, true}, {"distinct", false}, {"captions", false}, {"stretch", true},
+};
+
+/// Embeds one query term: an image already in the catalog uses its stored vector.
+std::vector<float> embedTerm(const QueryTerm& term, Catalog& catalog, const CatalogModel& model,
+                             const BpeTokenizer& tokenizer, std::optional<StretchKind> stretch) {
+    if (!term.isImage) return encodeTextStrings(model.encoder, tokenizer, {term.text});
+    if (const auto image = catalog.imageByPath(Catalog::normalizePath(term.text))) {
+        auto stored = catalog.embedding(image->id, model.record.id);
+        if (!stored.empty()) return stored;
+    }
+    return embedImageFile(model.encoder, term.text, stretch);
+}
+
+std::string lowerCase(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return s;
+}
+
+std::optional<std::string> headerValue(const ImageRecord& r, const std::string& key) {
+    if (key == "object") return r.object;
+    if (key == "telescope" || key == "telescop") return r.telescope;
+    if (key == "instrument" || key == "instrume") return r.instrument;
+    if (key == "filter") return r.filter;
+    if (key == "format") return r.format;
+    if (key == "date-obs" || key == "date_obs") return r.dateObs;
+    throw UsageError("--where " + key + "=...: known keys are object, telescope, instrument, filter, format, date-obs");
+}
+
+/// --folder, --label and --where KEY=VALUE (case-insensitive) as one allowed-id set; nullopt when none given.
+std::optional<std::unordered_set<int64_t>> allowedIds(const ParsedArgs& args, Catalog& catalog,
+                                                      const std::unordered_map<int64_t, ImageRecord>& images) {
+    const auto folders = args.values("folder");
+    const auto labels = args.values("label");
+    const auto wheres = args.values("where");
+    if (folders.empty() && labels.empty() && wheres.empty()) return std::nullopt;
+    std::unordered_set<int64_t> labelled;
+    for (const auto& l : labels)
+        for (int64_t id : catalog.imageIdsWithLabel(l)) labelled.insert(id);
+    std::vector<std::pair<std::string, std::string>> conditions;
+    for (const auto& w : wheres) {
+        const auto eq = w.find('=');
+        if (eq == std::string::npos) throw UsageError("--where takes KEY=VALUE, got '" + w + "'");
+        conditions.emplace_back(lowerCase(w.substr(0, eq)), lowerCase(w.substr(eq + 1)));
+    }
+    std::unordered_set<int64_t> allowed;
+    for (const auto& [id, r] : images) {
+        bool ok = folders.empty();
+        for (const auto& f : folders) {
+            const std::string prefix = Catalog::normalizePath(f);
+            ok = ok || r.path.rfind(prefix.back() == '/' ? prefix : prefix + "/", 0) == 0;
+        }
+        ok = ok && (labels.empty() || labelled.count(id));
+        for (const auto& [key, value] : conditions) {
+            const auto v = headerValue(r, key);
+            ok = ok && v && lowerCase(*v) == value;
+        }
+        if (ok) allowed.insert(id);
+    }
+    return allowed;
+}
+
+json captionResults(Catalog& catalog, const CatalogModel& model, const BpeTokenizer& tokenizer,
+                    const std::vector<float>& query, size_t k, const std::unordered_map<int64_t, ImageRecord>& images) {
+    std::vector<std::string> captions;
+    std::vector<std::string> owners;
+    std::unordered_set<std::string> seen;
+    for (const auto& [id, r] : images) {
+        if (r.status != ImageStatus::Ok) continue;
+        for (const auto& c : catalog.captions(id)) {
+            if (seen.insert(c.text).second) {
+                captions.push_back(c.text);
+                owners.push_back(r.path);
+            }
+        }
+    }
+    json results = json::array();
+    if (captions.empty()) return results;
+    const size_t dim = static_cast<size_t>(model.encoder.embedDim());
+    std::vector<float> vectors = encodeTextStrings(model.encoder, tokenizer, captions);
+    VectorIndex index(dim);
+    std::vector<int64_t> ids(captions.size());
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i);
+    index.add(ids.data(), vectors.data(), ids.size());
+    for (const auto& hit : index.search(query.data(), k)) {
+        const auto i = static_cast<size_t>(hit.id);
+        results.push_back({{"caption", captions[i]}, {"path", owners[i]}, {"score", hit.score}});
+    }
+    return results;
+}
+
+}  // namespace
+
+int runSearch(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, kSearchOptions);
+    const std::string db = requireDb(args);
+    const auto text = args.value("text");
+    const auto image = args.value("image");
+    if (text.has_value() == image.has_value()) throw UsageError("give exactly one of --text QUERY and --image FILE");
+    if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+    const size_t k = static_cast<size_t>(args.integer("top", 1, 1 << 24).value_or(10));
+    const auto stretch = stretchOption(args);
+
+    Catalog catalog(db);
+    const CatalogModel model = openCatalogModel(catalog, args);
+    const BpeTokenizer tokenizer = model.source.loadTokenizer();
+    embedMissing(catalog, model);
+
+    std::vector<QueryTerm> terms;
+    if (text) {
+        try {
+            terms = parseQuery(*text);
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+    } else {
+        terms.push_back({1.0, *image, true});
+    }
+    const size_t dim = static_cast<size_t>(model.encoder.embedDim());
+    std::vector<float> termVectors;
+    for (const auto& term : terms) {
+        const auto v = embedTerm(term, catalog, model, tokenizer, stretch);
+        termVectors.insert(termVectors.end(), v.begin(), v.end());
+    }
+    const std::vector<float> query = combineQuery(terms, termVectors, dim);
+    const auto images = imagesById(catalog);
+
+    json results;
+    if (args.has("captions")) {
+        results = captionResults(catalog, model, tokenizer, query, k, images);
+    } else {
+        EmbeddingMatrix m = catalog.embeddings(model.record.id);
+        VectorIndex index(dim, static_cast<size_t>(args.integer("threads", 1, 1024).value_or(0)));
+        index.add(m.imageIds.data(), m.vectors.data(), m.imageIds.size());
+        SearchFilter filter;
+        filter.allowedIds = allowedIds(args, catalog, images);
+        if (image) {
+            // The query image is left out of its own results.
+            if (const auto self = catalog.imageByPath(Catalog::normalizePath(*image))) filter.excludeId = self->id;
+        }
+        const auto hits = args.has("distinct") ? index.searchDistinct(query.data(), k, kNearDuplicateCosine, filter)
+                                               : index.search(query.data(), k, filter);
+        results = json::array();
+        for (const auto& hit : hits) results.push_back({{"path", images.at(hit.id).path}, {"score", hit.score}});
+    }
+    const json out = {{"query", text ? *text : *image}, {"results", results}};
+    if (args.has("json")) {
+        std::cout << out.dump() << std::endl;
+    } else {
+        for (const auto& r : results) {
+            std::printf("%.4f  %s", r["score"].get<double>(), r["path"].get<std::string>().c_str());
+            if (r.contains("caption")) std::printf("  \"%s\"", r["caption"].get<std::string>().c_str());
+            std::printf("\n");
+        }
+    }
+    return 0;
+}
+
+}  // namespace cosmoclip::cli

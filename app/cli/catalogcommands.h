@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cosmoclip::cli {
+
+// `cosmoclip index|annotate|classify|search`, as written in shared/docs/cli.md.
+int runIndex(const std::vector<std::string>& args);
+int runAnnotate(const std::vector<std::string>& args);
+int runClassify(const std::vector<std::string>& args);
+int runSearch(const std::vector<std::string>& args);
+
+}  // namespace cosmoclip::cli
