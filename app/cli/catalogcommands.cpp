@@ -1,6 +1,11 @@
 #include "cli/catalogcommands.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -12,6 +17,7 @@
 
 #include "catalog/annotationimport.h"
 #include "catalog/catalog.h"
+#include "catalog/catalogsearch.h"
 #include "catalog/indexer.h"
 #include "catalog/sqlitetransaction.h"
 #include "cli/args.h"
@@ -20,7 +26,11 @@
 #include "cli/progressbar.h"
 #include "common/error.h"
 #include "image/clipinput.h"
+#include "model/clipconfig.h"
+#include "model/clipfactory.h"
 #include "model/textembedding.h"
+#include "image/rasterwriter.h"
+#include "common/atomicfile.h"
 #include "retrieval/nearduplicates.h"
 #include "retrieval/prompttemplates.h"
 #include "retrieval/queryparser.h"
@@ -29,6 +39,8 @@
 #include "retrieval/zeroshotclassifier.h"
 
 namespace cosmoclip::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -331,6 +343,7 @@ const std::vector<OptionSpec> kSearchOptions = {
     {"db", true},       {"model", true},     {"tokenizer", true},    {"text", true},    {"image", true},
     {"top", true, false, "k"}, {"json", false}, {"threads", true},   {"batch", true},   {"folder", true, true},
     {"label", true, true}, {"where", true, true}, {"distinct", false}, {"captions", false}, {"stretch", true},
+    {"index", true},
 };
 
 /// Embeds one query term: an image already in the catalog uses its stored vector.
@@ -461,17 +474,20 @@ int runSearch(const std::vector<std::string>& argv) {
     if (args.has("captions")) {
         results = captionResults(catalog, model, tokenizer, query, k, images);
     } else {
-        EmbeddingMatrix m = catalog.embeddings(model.record.id);
-        VectorIndex index(dim, static_cast<size_t>(args.integer("threads", 1, 1024).value_or(0)));
-        index.add(m.imageIds.data(), m.vectors.data(), m.imageIds.size());
+        CatalogSearch searcher(catalog, model.record, static_cast<size_t>(args.integer("threads", 1, 1024).value_or(0)));
         SearchFilter filter;
         filter.allowedIds = allowedIds(args, catalog, images);
         if (image) {
             // The query image is left out of its own results.
             if (const auto self = catalog.imageByPath(Catalog::normalizePath(*image))) filter.excludeId = self->id;
         }
-        const auto hits = args.has("distinct") ? index.searchDistinct(query.data(), k, kNearDuplicateCosine, filter)
-                                               : index.search(query.data(), k, filter);
+        SearchMode mode = SearchMode::Auto;
+        try {
+            mode = parseSearchMode(args.value("index").value_or("auto"));
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+        const auto hits = searcher.search(query.data(), k, filter, mode, args.has("distinct"));
         results = json::array();
         for (const auto& hit : hits) results.push_back({{"path", images.at(hit.id).path}, {"score", hit.score}});
     }
@@ -485,6 +501,115 @@ int runSearch(const std::vector<std::string>& argv) {
             std::printf("\n");
         }
     }
+    return 0;
+}
+
+// --- bench index ------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<OptionSpec> kBenchIndexOptions = {{"arch", true},    {"images", true}, {"batch", true}, {"threads", true},
+                                                    {"size", true},    {"json", false},  {"decode-threads", true}};
+
+/// A synthetic sky picture: dark noisy background, a few stars and one extended blob.
+Raster8 syntheticSky(int size, uint32_t seed) {
+    Raster8 r;
+    r.width = r.height = size;
+    r.channels = 3;
+    r.color = ColorSource::Rgb;
+    r.pixels.resize(static_cast<size_t>(size) * static_cast<size_t>(size) * 3);
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> noise(20.0f, 6.0f);
+    for (auto& p : r.pixels) p = static_cast<uint8_t>(std::clamp(noise(rng), 0.0f, 255.0f));
+    std::uniform_int_distribution<int> pos(0, size - 1);
+    for (int s = 0; s < 40; ++s) {
+        const int x = pos(rng), y = pos(rng);
+        for (int c = 0; c < 3; ++c) r.pixels[(static_cast<size_t>(y) * size + x) * 3 + c] = 255;
+    }
+    const int cx = pos(rng), cy = pos(rng), radius = size / 6;
+    for (int y = std::max(0, cy - radius); y < std::min(size, cy + radius); ++y)
+        for (int x = std::max(0, cx - radius); x < std::min(size, cx + radius); ++x) {
+            const double d2 = double((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (radius * radius);
+            auto& px = r.pixels[(static_cast<size_t>(y) * size + x) * 3];
+            px = static_cast<uint8_t>(std::min(255.0, px + 200 * std::exp(-4 * d2)));
+        }
+    return r;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+/// `cosmoclip bench index`: end-to-end indexing (decode + preprocess + embed + store) against the
+/// model-only throughput of the same model, batch and threads, measured in the same run.
+int runBenchIndex(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, kBenchIndexOptions);
+    const std::string arch = args.value("arch").value_or("ViT-B/32");
+    ClipConfig config;
+    if (arch == "tiny") {
+        config = ClipConfig::tiny();
+    } else {
+        bool known = false;
+        for (const auto& name : ClipConfig::knownNames()) known = known || name == arch;
+        if (!known) throw UsageError("--arch must be tiny or one of ViT-B/32, ViT-B/16, ViT-L/14");
+        config = ClipConfig::named(arch);
+    }
+    const int images = static_cast<int>(args.integer("images", 1, 100000).value_or(64));
+    const int size = static_cast<int>(args.integer("size", 16, 8192).value_or(512));
+    const int64_t batch = args.integer("batch", 1, 4096).value_or(32);
+    ClipEncoderOptions options;
+    options.threads = static_cast<int>(args.integer("threads", 1, 1024).value_or(std::thread::hardware_concurrency()));
+    options.batchSize = batch;
+    const ClipEncoder encoder = ClipFactory::randomEncoder(config, 0, options);
+
+    const fs::path dir = fs::temp_directory_path() / ("cosmoclip-bench-index-" + std::to_string(::getpid()));
+    struct Cleanup {
+        fs::path dir;
+        ~Cleanup() {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        }
+    } cleanup{dir};
+    fs::create_directories(dir / "images");
+    std::fprintf(stderr, "cosmoclip: writing %d synthetic %dx%d PNGs to %s\n", images, size, size, dir.c_str());
+    for (int i = 0; i < images; ++i)
+        writePng((dir / "images" / ("sky" + std::to_string(i) + ".png")).string(), syntheticSky(size, static_cast<uint32_t>(i)));
+
+    // Model only: the same number of already preprocessed images through the same encoder.
+    const int64_t r = config.vision.imageSize;
+    std::vector<float> pixels(static_cast<size_t>(batch * 3 * r * r));
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal;
+    for (auto& p : pixels) p = normal(rng);
+    encoder.encodeImages(pixels.data(), static_cast<size_t>(std::min<int64_t>(batch, images)));  // warm-up
+    auto start = std::chrono::steady_clock::now();
+    for (int done = 0; done < images; done += static_cast<int>(batch))
+        encoder.encodeImages(pixels.data(), static_cast<size_t>(std::min<int64_t>(batch, images - done)));
+    const double modelRate = images / secondsSince(start);
+
+    Catalog catalog((dir / "bench.sqlite").string());
+    writeFileAtomically((dir / "weights.id").string(), arch.data(), arch.size());
+    const ModelRecord model = catalog.ensureModel(dir.string(), (dir / "weights.id").string(), encoder.configHash(),
+                                                  static_cast<int>(encoder.embedDim()), static_cast<int>(r));
+    IndexOptions indexOptions;
+    indexOptions.batchSize = static_cast<size_t>(batch);
+    indexOptions.decodeThreads = static_cast<int>(args.integer("decode-threads", 1, 256).value_or(0));
+    start = std::chrono::steady_clock::now();
+    const IndexReport report = Indexer(catalog, encoder, model, indexOptions).run({(dir / "images").string()});
+    const double indexRate = images / secondsSince(start);
+    if (report.added != static_cast<size_t>(images)) throw Error(catalog.path(), "benchmark indexing lost images");
+
+    const json out = {{"arch", arch},
+                      {"images", images},
+                      {"image_size", size},
+                      {"batch", batch},
+                      {"threads", options.threads},
+                      {"model_images_per_second", modelRate},
+                      {"index_images_per_second", indexRate},
+                      {"ratio_index_vs_model", indexRate / modelRate}};
+    std::cout << (args.has("json") ? out.dump() : out.dump(2)) << std::endl;
     return 0;
 }
 

@@ -10,5 +10,7 @@ int runIndex(const std::vector<std::string>& args);
 int runAnnotate(const std::vector<std::string>& args);
 int runClassify(const std::vector<std::string>& args);
 int runSearch(const std::vector<std::string>& args);
+/// `bench index` (dispatched from `bench`).
+int runBenchIndex(const std::vector<std::string>& args);
 
 }  // namespace cosmoclip::cli

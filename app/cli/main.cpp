@@ -46,8 +46,8 @@ const std::map<std::string, CommandEntry>& commands() {
         {"search",
          {runSearch,
           "search --db CATALOG.sqlite [--model PATH] (--text \"a + 2:b - c\" | --image FILE) [-k 10] [--folder DIR]... "
-          "[--label L]... [--where KEY=VALUE]... [--distinct] [--captions] [--json]"}},
-        {"bench", {runBench, "bench embed|text --arch ViT-B/32 [--batch 32] [--seconds 20] [--threads N] [--json]"}},
+          "[--label L]... [--where KEY=VALUE]... [--distinct] [--captions] [--index exact|approximate|auto] [--json]"}},
+        {"bench", {runBench, "bench embed|text|index --arch ViT-B/32 [--batch 32] [--seconds 20] [--images 64] [--threads N] [--peer] [--json]"}},
     };
     return table;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
+#include "cli/catalogcommands.h"
 #include "cli/imagecommands.h"
 #include "cli/modelsource.h"
 #include "common/error.h"
@@ -202,7 +203,9 @@ std::vector<std::vector<int32_t>> benchTokens(const ClipConfig& config, int64_t 
 }  // namespace
 
 int runBench(const std::vector<std::string>& argv) {
-    if (argv.empty() || (argv[0] != "embed" && argv[0] != "text")) throw UsageError("expected 'bench embed' or 'bench text'");
+    if (!argv.empty() && argv[0] == "index") return runBenchIndex({argv.begin() + 1, argv.end()});
+    if (argv.empty() || (argv[0] != "embed" && argv[0] != "text"))
+        throw UsageError("expected 'bench embed', 'bench text' or 'bench index'");
     const ParsedArgs args = parseArgs({argv.begin() + 1, argv.end()}, kBenchOptions);
     const std::string arch = args.value("arch").value_or("ViT-B/32");
     const ClipConfig config = configFrom(arch);

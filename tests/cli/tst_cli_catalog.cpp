@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -187,6 +188,21 @@ private slots:
             QCOMPARE(fs::path(hit["path"].get<std::string>()).filename().string(), expected[i].second);
             QVERIFY(std::abs(hit["score"].get<double>() - expected[i].first) < 1e-4);
         }
+    }
+
+    void approximateIndexIsPersistedAndAgreesOnASmallCatalog() {
+        const QStringList base = {"search", "--db", m_db, "--model", kModel, "--text", "nebula", "-k", "5", "--json"};
+        const auto exact = runCli(base + QStringList{"--index", "exact"}).json();
+        const auto approximate = runCli(base + QStringList{"--index", "approximate"});
+        if (approximate.exitCode == 1 && approximate.err.contains("not available")) QSKIP("this build has no FAISS");
+        QVERIFY2(approximate.exitCode == 0, qPrintable(approximate.err));
+        QVERIFY(QFileInfo::exists(m_db + ".model1.ivf"));
+        // Few vectors make one cell: the approximate scan sees every vector.
+        const auto a = approximate.json();
+        QCOMPARE(a["results"].size(), exact["results"].size());
+        for (size_t i = 0; i < a["results"].size(); ++i)
+            QCOMPARE(a["results"][i]["path"].get<std::string>(), exact["results"][i]["path"].get<std::string>());
+        QCOMPARE(runCli(base + QStringList{"--index", "fast"}).exitCode, 2);
     }
 
     void searchByImageLeavesTheQueryOut() {
