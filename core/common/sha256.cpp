@@ -9,6 +9,12 @@
 
 #include "common/error.h"
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define COSMOCLIP_SHA_NI 1
+#endif
+
 namespace cosmoclip {
 namespace {
 
@@ -24,6 +30,51 @@ constexpr std::array<uint32_t, 64> kRoundConstants = {
 
 constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#ifdef COSMOCLIP_SHA_NI
+// The x86 SHA extensions (Intel since Goldmont/Ice Lake, AMD since Zen) do four rounds per pair of
+// instructions: about 4x the portable code, which made hashing a fifth of the indexer's decode time.
+bool cpuHasShaNi() {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return (b & (1u << 29)) != 0;
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) void compressShaNi(uint32_t* state, const uint8_t* data, size_t blocks) {
+    const __m128i byteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);      // CDAB
+    __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);   // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);        // CDGH
+    for (; blocks > 0; --blocks, data += 64) {
+        const __m128i saved0 = state0, saved1 = state1;
+        __m128i w[16];
+        for (int g = 0; g < 4; ++g)
+            w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byteSwap);
+        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time.
+        for (int g = 4; g < 16; ++g)
+            w[g] = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w[g - 4], w[g - 3]), _mm_alignr_epi8(w[g - 1], w[g - 2], 4)),
+                                        w[g - 1]);
+        for (int g = 0; g < 16; ++g) {
+            __m128i msg = _mm_add_epi32(w[g], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRoundConstants[4 * g])));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        }
+        state0 = _mm_add_epi32(state0, saved0);
+        state1 = _mm_add_epi32(state1, saved1);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);       // HGFE
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), state1);
+}
+
+const bool kShaNi = cpuHasShaNi();
+#endif
+
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -33,7 +84,41 @@ struct FileCloser {
 Sha256::Sha256()
     : m_state{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
+Sha256 Sha256::portable() {
+    Sha256 h;
+    h.m_portable = true;
+    return h;
+}
+
+bool Sha256::hardwareAccelerated() {
+#ifdef COSMOCLIP_SHA_NI
+    return kShaNi;
+#else
+    return false;
+#endif
+}
+
 void Sha256::compress(const uint8_t* block) {
+#ifdef COSMOCLIP_SHA_NI
+    if (kShaNi && !m_portable) {
+        compressShaNi(m_state.data(), block, 1);
+        return;
+    }
+#endif
+    compressPortable(block);
+}
+
+void Sha256::compressBlocks(const uint8_t* data, size_t blocks) {
+#ifdef COSMOCLIP_SHA_NI
+    if (kShaNi && !m_portable) {
+        compressShaNi(m_state.data(), data, blocks);
+        return;
+    }
+#endif
+    for (size_t i = 0; i < blocks; ++i) compressPortable(data + 64 * i);
+}
+
+void Sha256::compressPortable(const uint8_t* block) {
     uint32_t w[64];
     for (int i = 0; i < 16; ++i) {
         w[i] = (uint32_t{block[4 * i]} << 24) | (uint32_t{block[4 * i + 1]} << 16) |
@@ -68,7 +153,10 @@ void Sha256::update(const void* data, size_t size) {
         compress(m_buffer.data());
         m_buffered = 0;
     }
-    for (; size >= 64; bytes += 64, size -= 64) compress(bytes);
+    const size_t blocks = size / 64;
+    compressBlocks(bytes, blocks);
+    bytes += 64 * blocks;
+    size -= 64 * blocks;
     std::memcpy(m_buffer.data(), bytes, size);
     m_buffered = size;
 }
@@ -103,7 +191,8 @@ std::string Sha256::fileHex(const std::string& path) {
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file) throw Error(path, std::string("cannot open: ") + std::strerror(errno));
     Sha256 hash;
-    std::vector<uint8_t> block(1 << 20);
+    // Reused per thread: a fresh 1 MiB buffer per file cost more in page faults than the hashing.
+    thread_local std::vector<uint8_t> block(1 << 18);
     size_t got = 0;
     while ((got = std::fread(block.data(), 1, block.size(), file.get())) > 0) hash.update(block.data(), got);
     if (std::ferror(file.get())) throw Error(path, std::string("read failed: ") + std::strerror(errno));

@@ -70,6 +70,20 @@ private slots:
         const std::string million(1000000, 'a');
         for (size_t i = 0; i < million.size(); i += 999) streamed.update(million.data() + i, std::min<size_t>(999, million.size() - i));
         QCOMPARE(streamed.finishHex(), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        // The CPU's SHA instructions and the portable code agree on every length around the block size.
+        qInfo("SHA-256 hardware instructions in use: %s", Sha256::hardwareAccelerated() ? "yes" : "no");
+        std::string data;
+        for (int i = 0; i < 300; ++i) data += static_cast<char>(i * 131 + 7);
+        for (size_t n = 0; n <= data.size(); ++n) {
+            Sha256 fast;
+            Sha256 slow = Sha256::portable();
+            fast.update(data.data(), n);
+            slow.update(data.data(), n);
+            QCOMPARE(fast.finishHex(), slow.finishHex());
+        }
+        Sha256 slow = Sha256::portable();
+        slow.update("abc");
+        QCOMPARE(slow.finishHex(), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }
 
     void createsSchemaAndReopens() {
