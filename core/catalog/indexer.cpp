@@ -184,7 +184,8 @@ Prepared IndexRun::prepare(const WorkItem& item) {
         r.height = loaded.image.height;
         r.planes = loaded.image.planes;
         r.bitpix = loaded.image.bitpix;
-        fillHeaderKeys(r, loaded.header);
+        // Rasters have no header: keep what an import (e.g. the demo builder) stored about them.
+        if (!loaded.header.empty()) fillHeaderKeys(r, loaded.header);
         out.pixels = clipInputFromImage(loaded.image, m_preprocess, m_options.stretch);
         r.status = ImageStatus::Ok;
         r.error.clear();
