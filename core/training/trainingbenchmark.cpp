@@ -1,0 +1,73 @@
+#include "training/trainingbenchmark.h"
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include <ATen/ATen.h>
+
+#include "common/error.h"
+#include "model/clipencoder.h"
+#include "model/clipmodel.h"
+#include "training/contrastiveloss.h"
+#include "training/trainer.h"
+#include "training/trainingoptimizer.h"
+#include "training/trainingtensors.h"
+
+namespace cosmoclip {
+
+TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkOptions& options) {
+    if (options.batch < 2 || options.steps < 1 || options.tokens < 2 || options.tokens > options.config.text.contextLength)
+        throw Error("training benchmark", "needs a batch >= 2, steps >= 1 and 2..context tokens");
+    const at::Device device(resolveTrainingDevice(options.device));
+    const bool autocast = device.is_cuda() && options.mixedPrecision;
+    setCpuThreads(options.threads);
+    retainCpuAllocatorMemory();
+    at::manual_seed(0);
+    ClipModel model(options.config);
+    model->to(device);
+    model->train();
+    TrainingOptimizer optimizer(*model, options.freeze, 1e-5, 0.2);
+    const int64_t r = options.config.vision.imageSize;
+    const int64_t vocab = options.config.text.vocabSize;
+    const at::Tensor images = at::randn({options.batch, 3, r, r}).to(device);
+    // Distinct random captions: start token, random ids, end token (the largest id, argmax pooling).
+    at::Tensor ids = at::randint(1, vocab - 2, {options.batch, options.tokens}, at::kLong);
+    ids.select(1, 0).fill_(vocab - 2);
+    ids.select(1, options.tokens - 1).fill_(vocab - 1);
+    ids = ids.to(device);
+    const auto step = [&] {
+        at::Tensor imageFeatures;
+        at::Tensor textFeatures;
+        {
+            const AutocastScope scope(autocast);
+            imageFeatures = model->encodeImage(images);
+            textFeatures = model->encodeText(ids);
+        }
+        contrastiveLoss(imageFeatures, textFeatures, model->logit_scale).backward();
+        const auto before = std::chrono::steady_clock::now();
+        optimizer.step(1.0);  // reads the gradient norm: synchronises a CUDA device every step
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    };
+    TrainingBenchmarkResult result;
+    try {
+        step();
+        const auto start = std::chrono::steady_clock::now();
+        const std::clock_t cpuStart = std::clock();
+        double optimizerSeconds = 0.0;
+        for (int i = 0; i < options.steps; ++i) optimizerSeconds += step();
+        result.optimizerSecondsPerStep = optimizerSeconds / options.steps;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.secondsPerStep = seconds / options.steps;
+        result.cpuSecondsPerStep = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC / options.steps;
+        result.samplesPerSecond = static_cast<double>(options.batch) / result.secondsPerStep;
+    } catch (const c10::Error& e) {
+        throw Error("training benchmark", e.msg().substr(0, e.msg().find('\n')));
+    }
+    result.steps = options.steps;
+    result.threads = at::get_num_threads();
+    result.device = device.str();
+    return result;
+}
+
+}  // namespace cosmoclip

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "model/clipconfig.h"
+#include "training/parameterrules.h"
+
+namespace cosmoclip {
+
+struct TrainingBenchmarkOptions {
+    ClipConfig config = ClipConfig::named("ViT-B/32");
+    int64_t batch = 32;
+    int64_t tokens = 16;  ///< caption length, start and end tokens included
+    int steps = 3;        ///< timed steps, after one warm-up step
+    int threads = 0;      ///< CPU threads; 0 leaves the current setting
+    std::string device = "cpu";  ///< as TrainerOptions::device
+    bool mixedPrecision = true;  ///< CUDA only
+    FreezeOptions freeze;
+};
+
+struct TrainingBenchmarkResult {
+    double samplesPerSecond = 0.0;
+    double secondsPerStep = 0.0;
+    double optimizerSecondsPerStep = 0.0;  ///< of which the clipping + AdamW update
+    /// Process CPU time (all threads) per step: on a shared machine a steadier measure of the work
+    /// than wall time, which depends on the scheduler's share.
+    double cpuSecondsPerStep = 0.0;
+    int steps = 0;
+    int threads = 0;
+    std::string device;
+};
+
+/// Training throughput of the fine-tuning step alone, the figure `cosmoclip bench train` reports:
+/// a randomly initialised model of options.config, synthetic images and captions, and per step the
+/// forward pass of both towers, the soft-target contrastive loss, backward and the AdamW step
+/// (gradient clipping and logit_scale clamp included). The data pipeline is left out, as in the
+/// PyTorch peer (tests/bench/torch_train_peer.py). Throws cosmoclip::Error. Torch-free header.
+TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkOptions& options);
+
+}  // namespace cosmoclip
