@@ -65,24 +65,42 @@ run_tests() {
   QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs" --timeout 900
 }
 
-sample_file() {
-  fetch_testdata >/dev/null 2>&1 || true
-  local m51="$build/testdata/fits/skimage-simple.fits"  # M51, KPNO, from python3-skimage
-  [ -f "$m51" ] && { echo "$m51"; return; }
-  ls "$root"/../shared/clip-reference/images/spiral_square.png 2>/dev/null | head -n 1
+# The demo catalog: real sky images from Debian's stellarium-data and kstars-data, labelled and
+# captioned, embedded with the built-in model. Both steps are incremental: a second run only checks.
+prepare_demo_catalog() {
+  local demo="$build/demo" cli="$build/app/cosmoclip"
+  log "demo catalog in $demo"
+  "$cli" demo build --out "$demo" --json > "$build/demo.json"
+  mapfile -t roots < <(/usr/bin/python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["roots"]))' "$build/demo.json")
+  log "indexing ${#roots[@]} image folders/files with the built-in model (only new or changed images are embedded)"
+  "$cli" index --db "$demo/catalog.sqlite" "${roots[@]}"
+}
+
+cli_tour() {
+  local cli="$build/app/cosmoclip" db="$build/demo/catalog.sqlite" nebulae=/usr/share/stellarium/nebulae/default
+  log "no display: a command-line tour of the demo catalog"
+  echo
+  echo "== Zero-shot labels for a few images (cosmoclip classify) =="
+  "$cli" classify --labels "spiral galaxy,globular cluster,planetary nebula,emission nebula,open cluster,planet,moon" \
+    --template "a telescope image of a {}." --top 3 \
+    "$nebulae/m31.png" "$nebulae/m13.png" "$nebulae/m42.png" /usr/share/kstars/textures/saturn.png
+  echo
+  echo "== Text search: \"a ringed planet\" (cosmoclip search) =="
+  "$cli" search --db "$db" --text "a ringed planet" -k 5
+  echo
+  echo "== Text search: \"planetary nebula\" =="
+  "$cli" search --db "$db" --text "a telescope image of a planetary nebula" -k 5
+  echo
+  log "open it in the desktop app: $build/app/cosmoclip-gui --catalog $db"
 }
 
 run_main_job() {
-  local sample
-  sample=$(sample_file)
+  prepare_demo_catalog
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/app/cosmoclip-gui" ]; then
-    log "opening the desktop app on $sample"
-    exec "$build/app/cosmoclip-gui" ${sample:+"$sample"}
+    log "opening the desktop app on the demo catalog"
+    exec "$build/app/cosmoclip-gui" --catalog "$build/demo/catalog.sqlite"
   fi
-  log "no display: a command-line tour on $sample"
-  "$build/app/cosmoclip" info "$sample"
-  "$build/app/cosmoclip" render "$sample" -o "$build/sample-render.png" --max-size 1024
-  log "rendered with the default stretch to $build/sample-render.png"
+  cli_tour
 }
 
 install_packages

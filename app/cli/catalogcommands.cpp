@@ -17,6 +17,7 @@
 
 #include "catalog/annotationimport.h"
 #include "catalog/catalog.h"
+#include "catalog/catalogqueries.h"
 #include "catalog/catalogsearch.h"
 #include "catalog/indexer.h"
 #include "catalog/sqlitetransaction.h"
@@ -100,19 +101,14 @@ CatalogModel openCatalogModel(Catalog& catalog, const ParsedArgs& args) {
 }
 
 void embedMissing(Catalog& catalog, const CatalogModel& model) {
-    const auto paths = catalog.pathsWithoutEmbedding(model.record.id);
-    if (paths.empty()) return;
-    std::fprintf(stderr, "cosmoclip: embedding %zu catalog images with %s\n", paths.size(), model.record.name.c_str());
+    const size_t pending = catalog.pathsWithoutEmbedding(model.record.id).size();
+    if (pending == 0) return;
+    std::fprintf(stderr, "cosmoclip: embedding %zu catalog images with %s\n", pending, model.record.name.c_str());
     ProgressBar bar("img");
     InterruptGuard guard;
-    Indexer(catalog, model.encoder, model.record).run(paths, [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); },
-                                                      &g_interrupted);
+    embedMissingImages(catalog, model.encoder, model.record,
+                       [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); }, &g_interrupted);
     if (g_interrupted) throw Error(catalog.path(), "interrupted; the images embedded so far are stored");
-}
-
-std::vector<float> embedImageFile(const ClipEncoder& encoder, const std::string& path, std::optional<StretchKind> stretch) {
-    const auto input = clipInputFromFile(path, encoder.preprocess().toPreprocessConfig(), stretch);
-    return encoder.encodeImages(input.data(), 1);
 }
 
 std::unordered_map<int64_t, ImageRecord> imagesById(Catalog& catalog) {
@@ -346,17 +342,6 @@ const std::vector<OptionSpec> kSearchOptions = {
     {"index", true},
 };
 
-/// Embeds one query term: an image already in the catalog uses its stored vector.
-std::vector<float> embedTerm(const QueryTerm& term, Catalog& catalog, const CatalogModel& model,
-                             const BpeTokenizer& tokenizer, std::optional<StretchKind> stretch) {
-    if (!term.isImage) return encodeTextStrings(model.encoder, tokenizer, {term.text});
-    if (const auto image = catalog.imageByPath(Catalog::normalizePath(term.text))) {
-        auto stored = catalog.embedding(image->id, model.record.id);
-        if (!stored.empty()) return stored;
-    }
-    return embedImageFile(model.encoder, term.text, stretch);
-}
-
 std::string lowerCase(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     return s;
@@ -461,13 +446,7 @@ int runSearch(const std::vector<std::string>& argv) {
     } else {
         terms.push_back({1.0, *image, true});
     }
-    const size_t dim = static_cast<size_t>(model.encoder.embedDim());
-    std::vector<float> termVectors;
-    for (const auto& term : terms) {
-        const auto v = embedTerm(term, catalog, model, tokenizer, stretch);
-        termVectors.insert(termVectors.end(), v.begin(), v.end());
-    }
-    const std::vector<float> query = combineQuery(terms, termVectors, dim);
+    const std::vector<float> query = embedQuery(terms, catalog, model.encoder, tokenizer, model.record, stretch);
     const auto images = imagesById(catalog);
 
     json results;

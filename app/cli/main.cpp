@@ -9,8 +9,11 @@
 
 #include "cli/args.h"
 #include "cli/catalogcommands.h"
+#include "cli/democommands.h"
 #include "cli/imagecommands.h"
 #include "cli/modelcommands.h"
+#include "cli/tokenizercommands.h"
+#include "cli/trainingcommands.h"
 #include "common/error.h"
 #include "common/version.h"
 
@@ -36,7 +39,8 @@ const std::map<std::string, CommandEntry>& commands() {
         {"embed",
          {runEmbed,
           "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
-        {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]"}},
+        {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]\n"
+                             "  cosmoclip model blend --base A --finetuned B --alpha 0.5 --out DIR   (WiSE-FT)"}},
         {"index", {runIndex, "index --db CATALOG.sqlite [--model PATH] PATH... [--hdu N|NAME] [--stretch S] [--threads N] [--json]"}},
         {"annotate", {runAnnotate, "annotate --db CATALOG.sqlite --csv FILE [--json]   (CSV header: path,label,caption)"}},
         {"classify",
@@ -47,6 +51,18 @@ const std::map<std::string, CommandEntry>& commands() {
          {runSearch,
           "search --db CATALOG.sqlite [--model PATH] (--text \"a + 2:b - c\" | --image FILE) [-k 10] [--folder DIR]... "
           "[--label L]... [--where KEY=VALUE]... [--distinct] [--captions] [--index exact|approximate|auto] [--json]"}},
+        {"demo", {runDemo, "demo build --out DIR [--stellarium DIR] [--kstars DIR] [--limit N] [--renders-per-body N] [--json]"}},
+        {"tokenizer",
+         {runTokenizer, "tokenizer train (--db CATALOG.sqlite | --text-file FILE)... [--vocab-size 4096] --out DIR [--json]"}},
+        {"finetune",
+         {runFinetune,
+          "finetune --db CATALOG.sqlite --base PATH --out DIR [--epochs N] [--batch-size B] [--lr X] "
+          "[--split 0.7,0.15,0.15] [--seed N] [--device cpu|cuda|cuda:N|auto] [--freeze full|text|last:N] "
+          "[--caption-style photo|label-caption] [--resume] [--json]"}},
+        {"eval",
+         {runEval,
+          "eval --db CATALOG.sqlite [--model PATH]... [--split test|val|train|all] [--labels \"a,b\"] "
+          "[--fractions 0.7,0.15,0.15] [--template T]... [--json]"}},
         {"bench", {runBench, "bench embed|text|index --arch ViT-B/32 [--batch 32] [--seconds 20] [--images 64] [--threads N] [--peer] [--json]"}},
     };
     return table;
