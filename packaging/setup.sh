@@ -81,15 +81,14 @@ cli_tour() {
   log "no display: a command-line tour of the demo catalog"
   echo
   echo "== Zero-shot labels for a few images (cosmoclip classify) =="
-  "$cli" classify --labels "spiral galaxy,globular cluster,planetary nebula,emission nebula,open cluster,planet,moon" \
-    --template "a telescope image of a {}." --top 3 \
+  "$cli" classify --labels "spiral galaxy,globular cluster,planetary nebula,emission nebula,open cluster,planet,moon" --top 3 \
     "$nebulae/m31.png" "$nebulae/m13.png" "$nebulae/m42.png" /usr/share/kstars/textures/saturn.png
   echo
   echo "== Text search: \"a ringed planet\" (cosmoclip search) =="
   "$cli" search --db "$db" --text "a ringed planet" -k 5
   echo
   echo "== Text search: \"planetary nebula\" =="
-  "$cli" search --db "$db" --text "a telescope image of a planetary nebula" -k 5
+  "$cli" search --db "$db" --text "planetary nebula" -k 5
   echo
   log "open it in the desktop app: $build/app/cosmoclip-gui --catalog $db"
 }

@@ -44,9 +44,21 @@ best=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[
 rm -rf "$out.new" && mkdir -p "$out.new"
 cp "$best"/config.json "$best"/model.safetensors "$best"/preprocessor_config.json "$best"/vocab.json "$best"/merges.txt "$out.new"/
 
-log "evaluating on the held-out test split"
+log "choosing the zero-shot prompt on the validation split"
+best_prompt=""; best_top1=-1
+for prompt in "{}" "a telescope image of a {}." "{}: a telescope image" "{}: a telescope image of a {}"; do
+  top1=$("$cli" eval --db "$work/demo/catalog.sqlite" --model "$out.new" --split val --caption-style label-caption \
+    --template "$prompt" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["top1"])')
+  log "  validation top-1 $top1 with \"$prompt\""
+  if /usr/bin/python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' "$top1" "$best_top1"; then
+    best_prompt="$prompt"; best_top1="$top1"
+  fi
+done
+printf '%s\n' "$best_prompt" > "$out.new/prompt_templates.txt"
+
+log "evaluating on the held-out test split with \"$best_prompt\""
 "$cli" eval --db "$work/demo/catalog.sqlite" --model "$out.new" --split test --caption-style label-caption \
-  --template "a telescope image of a {}." --json > "$out.new/eval-test.json"
+  --template "$best_prompt" --json > "$out.new/eval-test.json"
 cp "$work/finetune.json" "$out.new/training.json"
 rm -rf "$out" && mv "$out.new" "$out"
 /usr/bin/python3 "$root/models/recipe/write_model_card.py" "$out" "$work" > "$out/README.md"

@@ -228,7 +228,7 @@ LabelSet labelSetFrom(const ParsedArgs& args) {
     return set;
 }
 
-std::vector<std::string> templatesFrom(const ParsedArgs& args) {
+std::vector<std::string> templatesFrom(const ParsedArgs& args, const std::string& modelPath) {
     std::vector<std::string> templates = args.values("template");
     for (const auto& t : templates) {
         try {
@@ -241,7 +241,8 @@ std::vector<std::string> templatesFrom(const ParsedArgs& args) {
         const auto more = loadTemplatesFile(*file);
         templates.insert(templates.end(), more.begin(), more.end());
     }
-    if (templates.empty()) templates = templateSet(args.value("template-set").value_or(std::string(kDefaultTemplateSet)));
+    if (templates.empty())
+        templates = args.value("template-set") ? templateSet(*args.value("template-set")) : templatesForModel(modelPath);
     return templates;
 }
 
@@ -257,7 +258,6 @@ json scoresJson(const std::vector<std::string>& labels, const double* row, size_
 int runClassify(const std::vector<std::string>& argv) {
     const ParsedArgs args = parseArgs(argv, kClassifyOptions);
     const LabelSet set = labelSetFrom(args);
-    const std::vector<std::string> templates = templatesFrom(args);
     const auto files = args.positionals();
     const auto db = args.value("db");
     if (files.empty() && !db) throw UsageError("give image FILEs, or --db CATALOG to classify the whole catalog");
@@ -275,6 +275,7 @@ int runClassify(const std::vector<std::string>& argv) {
     }
     const ClipEncoder& encoder = model->encoder;
     const BpeTokenizer tokenizer = model->source.loadTokenizer();
+    const std::vector<std::string> templates = templatesFrom(args, model->source.modelPath);
     const ZeroShotClassifier classifier(set.labels, templates,
                                         [&](const std::vector<std::string>& texts) { return encodeTextStrings(encoder, tokenizer, texts); },
                                         set.prompts);

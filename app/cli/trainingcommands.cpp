@@ -256,15 +256,20 @@ int runEval(const std::vector<std::string>& argv) {
     } catch (const Error& e) {
         throw UsageError(e.what());
     }
-    std::vector<std::string> templates = args.values("template");
-    if (templates.empty()) templates = templateSet(args.value("template-set").value_or(std::string(kDefaultTemplateSet)));
+    const std::vector<std::string> userTemplates = args.values("template");
 
     Catalog catalog(*db);
     const auto examples = catalogExamples(catalog, split, fractionsFrom(args, "fractions"));
     if (examples.empty()) throw Error(*db, "no indexed images in the " + splitName + " split");
     const EvalTexts texts = evalTexts(examples, style, args.value("labels") ? splitList(*args.value("labels")) : std::vector<std::string>{});
     std::vector<EvalMetrics> metrics;
-    for (const auto& m : models) metrics.push_back(evaluateModel(catalog, m, args, examples, texts, templates));
+    for (const auto& m : models) {
+        // Each model with its own prompts unless the user names some.
+        std::vector<std::string> templates = userTemplates;
+        if (templates.empty())
+            templates = args.value("template-set") ? templateSet(*args.value("template-set")) : templatesForModel(m);
+        metrics.push_back(evaluateModel(catalog, m, args, examples, texts, templates));
+    }
 
     if (!args.has("json")) {
         printTable(models, metrics);

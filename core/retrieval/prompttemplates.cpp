@@ -1,5 +1,7 @@
 #include "retrieval/prompttemplates.h"
 
+#include <filesystem>
+
 #include "common/error.h"
 
 #include <fstream>
@@ -217,6 +219,16 @@ std::vector<std::string> labelPresetNames()
     for (const auto& [name, preset] : labelPresets())
         names.push_back(name);
     return names;
+}
+
+std::vector<std::string> templatesForModel(const std::string& modelPath)
+{
+    std::error_code ec;
+    std::filesystem::path folder(modelPath);
+    if (!std::filesystem::is_directory(folder, ec)) folder = folder.parent_path();
+    const auto file = folder / "prompt_templates.txt";
+    if (!modelPath.empty() && std::filesystem::is_regular_file(file, ec)) return loadTemplatesFile(file.string());
+    return templateSet(kDefaultTemplateSet);
 }
 
 }  // namespace cosmoclip

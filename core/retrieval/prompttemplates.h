@@ -28,6 +28,11 @@ void validateTemplate(std::string_view tmpl);
 /// no template in it).
 std::vector<std::string> loadTemplatesFile(const std::string& path);
 
+/// The prompts to use with the model at `modelPath` when the user names none: the model's own
+/// `prompt_templates.txt` (one template per line, beside its weights; the built-in model ships one
+/// chosen on its validation split), else the default set. Throws Error for a malformed file.
+std::vector<std::string> templatesForModel(const std::string& modelPath);
+
 /// A named label set. `labels` are what gets stored and shown; `prompts[i]` is the phrase that
 /// fills the templates for labels[i] (singular, so "a photo of a {}." reads as a sentence).
 struct LabelPreset {

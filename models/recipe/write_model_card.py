@@ -16,6 +16,7 @@ tokenizer = json.load(open(os.path.join(work, "tokenizer.json")))
 size_mb = os.path.getsize(os.path.join(model, "model.safetensors")) / 1e6
 vision, text = config["vision_config"], config["text_config"]
 classes = demo["classes"]
+prompt = open(os.path.join(model, "prompt_templates.txt")).read().strip()
 chance = 1.0 / max(1, len([c for c in evaluation["per_class"]]))
 
 
@@ -41,7 +42,9 @@ program, not a replacement for OpenAI's or LAION's CLIP (import one with `--mode
 
 ## Evaluation on the held-out test split ({evaluation['n']} images)
 
-Zero-shot prompts "a telescope image of a {{label}}." over the {len(evaluation['per_class'])} classes present in the test split (chance {pct(chance)}%):
+Zero-shot prompt "{prompt}" (chosen on the validation split among four candidates; stored in
+`prompt_templates.txt`, which `classify`, `eval` and the app use by default for this model) over the
+{len(evaluation['per_class'])} classes present in the test split (chance {pct(chance)}%):
 
 | metric | % |
 |---|---|
@@ -59,7 +62,7 @@ for label, value in sorted(evaluation["per_class"].items()):
     print(f"| {label} | {pct(value)} | {counts.get(label, '')} |")
 print("""
 Reproduce the numbers with `cosmoclip eval --db DEMO/catalog.sqlite --model models/cosmoclip-default --split test
---caption-style label-caption --template "a telescope image of a {}." --json` (`eval-test.json` holds this
+--caption-style label-caption --json` (the prompt comes from `prompt_templates.txt`; `eval-test.json` holds this
 run's output; `training.json` the per-epoch history).
 
 Licence of the training images: see `shared/docs/demo-data.md` and `/usr/share/doc/stellarium-data/copyright`;

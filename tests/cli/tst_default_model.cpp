@@ -32,8 +32,9 @@ private slots:
         for (const auto& root : r.json()["roots"]) index << QString::fromStdString(root.get<std::string>());
         r = runCli(index, 600000);  // without --model: the built-in model
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = runCli({"eval", "--db", demo + "/catalog.sqlite", "--split", "test", "--caption-style", "label-caption",
-                    "--template", "a telescope image of a {}.", "--json"}, 600000);
+        // The model's own prompt (prompt_templates.txt) is used, as for the card.
+        r = runCli({"eval", "--db", demo + "/catalog.sqlite", "--split", "test", "--caption-style", "label-caption", "--json"},
+                   600000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const json now = r.json();
         QCOMPARE(now["n"].get<int>(), card["n"].get<int>());
