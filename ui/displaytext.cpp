@@ -1,7 +1,10 @@
 #include "displaytext.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 #include <cmath>
+
+#include "model/clipconfig.h"
 
 namespace cosmoclip {
 
@@ -83,6 +86,48 @@ QString pixelReadout(const Image& image, int x, int y, int plane) {
     QString text = position + QStringLiteral("   ") + formatPixelValue(image, image.plane(k)[offset]);
     if (image.planes > 1) text += QStringLiteral("   (plane %1 / %2)").arg(k + 1).arg(image.planes);
     return text;
+}
+
+QString modelArchitectureName(const ClipConfig& config) {
+    for (const std::string& name : ClipConfig::knownNames()) {
+        const ClipConfig known = ClipConfig::named(name);
+        if (known.embedDim == config.embedDim && known.vision == config.vision && known.text.width == config.text.width &&
+            known.text.layers == config.text.layers && known.text.heads == config.text.heads)
+            return QString::fromStdString(name);
+    }
+    return QStringLiteral("ViT");
+}
+
+QString modelArchitectureDetails(const ClipConfig& config) {
+    return QCoreApplication::translate("cosmoclip::DisplayText",
+                                       "image: %1 layers \u00d7 %2, patch %3, %4 px; text: %5 layers \u00d7 %6, "
+                                       "context %7; embedding %8; %9")
+        .arg(config.vision.layers)
+        .arg(config.vision.width)
+        .arg(config.vision.patchSize)
+        .arg(config.vision.imageSize)
+        .arg(config.text.layers)
+        .arg(config.text.width)
+        .arg(config.text.contextLength)
+        .arg(config.embedDim)
+        .arg(QString::fromLatin1(activationName(config.activation)));
+}
+
+QString imageCountText(long long count) {
+    return count == 1 ? QCoreApplication::translate("cosmoclip::DisplayText", "1 image")
+                      : QCoreApplication::translate("cosmoclip::DisplayText", "%1 images").arg(count);
+}
+
+QString byteSize(long long bytes) {
+    if (bytes < 1024) return QStringLiteral("%1 B").arg(bytes);
+    const char* units[] = {"KB", "MB", "GB", "TB"};
+    double value = double(bytes);
+    int unit = -1;
+    while (value >= 1024 && unit < 3) {
+        value /= 1024;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(value, 0, 'f', value < 10 ? 1 : 0).arg(QLatin1String(units[unit]));
 }
 
 }  // namespace cosmoclip

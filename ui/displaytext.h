@@ -4,7 +4,10 @@
 
 #include "image/image.h"
 
+
 namespace cosmoclip {
+
+struct ClipConfig;
 
 /// Text the window shows for core data; kept free of widgets so that tests can check it directly.
 
@@ -23,5 +26,17 @@ QString pixelReadout(const Image& image, int x, int y, int plane);
 
 /// One value as the readout writes it: integers without decimals, else 7 significant digits.
 QString formatPixelValue(const Image& image, float value);
+
+/// A model's architecture: its standard name when the sizes match one ("ViT-B/32"), else "ViT".
+QString modelArchitectureName(const ClipConfig& config);
+/// The architecture in one line: towers' layers x width, patch, input size, context, embedding,
+/// activation.
+QString modelArchitectureDetails(const ClipConfig& config);
+
+/// "1 image", "12 images" (English plurals without a translation file).
+QString imageCountText(long long count);
+
+/// A byte count in words: "512 B", "1.4 MB", "2.3 GB".
+QString byteSize(long long bytes);
 
 }  // namespace cosmoclip

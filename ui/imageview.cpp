@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nightvision.h"
+
 namespace cosmoclip {
 
 namespace {
@@ -141,11 +143,18 @@ void ImageView::paintPicture(QPainter& painter) {
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
     painter.setClipRect(QRectF(mapFromImage(QPointF(0, 0)), pictureRect.size() * scale()));
     painter.drawImage(target, level, source);
+    if (m_nightVision) NightVision::redOnly(painter, target);
+}
+
+void ImageView::setNightVision(bool on) {
+    if (on == m_nightVision) return;
+    m_nightVision = on;
+    update();
 }
 
 void ImageView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
-    painter.fillRect(rect(), kBackground);
+    painter.fillRect(rect(), m_nightVision ? QColor(0x0a, 0x00, 0x00) : kBackground);
     if (image().isNull()) {
         painter.setPen(QColor(0x9a, 0x9c, 0xa3));
         painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,

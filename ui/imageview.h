@@ -33,6 +33,10 @@ public:
 
     QSize sizeHint() const override { return {800, 600}; }
 
+    /// Night vision: the picture is drawn in its red channel only.
+    void setNightVision(bool on);
+    bool nightVision() const { return m_nightVision; }
+
 public slots:
     void zoomToFit();
     void zoomToActualSize();
@@ -71,6 +75,7 @@ private:
     QPointF m_dragStart;
     QPointF m_originAtDragStart;
     QPoint m_hovered{-1, -1};
+    bool m_nightVision = false;
 };
 
 }  // namespace cosmoclip

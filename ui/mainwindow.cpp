@@ -5,6 +5,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -15,22 +16,36 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
+#include <QScrollArea>
 #include <QSignalBlocker>
+#include <QSplitter>
 #include <QStandardItemModel>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <optional>
 
+#include "catalogbrowser.h"
+#include "catalogcontroller.h"
 #include "common/version.h"
 #include "displaytext.h"
 #include "errorbanner.h"
+#include "finetunewizard.h"
 #include "headerdock.h"
+#include "imagedetailspanel.h"
 #include "imagedocument.h"
+#include "imagegridmodel.h"
 #include "imageview.h"
+#include "jobstatuswidget.h"
+#include "modelmanagerdialog.h"
+#include "nightvision.h"
 #include "planeselector.h"
+#include "querybar.h"
 #include "recentfiles.h"
+#include "thumbnailcache.h"
+#include "trainingdashboard.h"
 
 namespace cosmoclip {
 
@@ -57,6 +72,10 @@ constexpr StretchEntry kStretches[] = {
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kLastDirKey = QStringLiteral("mainWindow/lastDirectory");
+const QString kSplitterKey = QStringLiteral("mainWindow/splitter");
+const QString kLastCatalogDirKey = QStringLiteral("catalog/lastDirectory");
+const QString kNightVisionKey = QStringLiteral("appearance/nightVision");
+const QString kCatalogFilter = QStringLiteral("CosmoCLIP catalogs (*.sqlite *.db);;All files (*)");
 
 QString fileFilter() {
     return MainWindow::tr(
@@ -66,12 +85,17 @@ QString fileFilter() {
         "All files (*)");
 }
 
-QString firstLocalFile(const QMimeData* mime) {
-    if (!mime || !mime->hasUrls()) return {};
+QStringList localFiles(const QMimeData* mime) {
+    QStringList files;
+    if (!mime || !mime->hasUrls()) return files;
     for (const QUrl& url : mime->urls()) {
-        if (url.isLocalFile()) return url.toLocalFile();
+        if (url.isLocalFile()) files << url.toLocalFile();
     }
-    return {};
+    return files;
+}
+
+QString catalogDir() {
+    return QSettings().value(kLastCatalogDirKey, QDir::homePath()).toString();
 }
 
 }  // namespace
@@ -82,26 +106,70 @@ MainWindow::MainWindow(QWidget* parent)
       m_view(new ImageView),
       m_banner(new ErrorBanner),
       m_headerDock(new HeaderDock(this)) {
+    m_catalog = new CatalogController(this);
     setWindowTitle(QStringLiteral("CosmoCLIP"));
     setAcceptDrops(true);
     m_view->setObjectName(QStringLiteral("imageView"));
+    createCatalogWidgets();
 
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_banner);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    addDockWidget(Qt::LeftDockWidgetArea, m_foldersDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_detailsDock);
     addDockWidget(Qt::RightDockWidgetArea, m_headerDock);
+    tabifyDockWidget(m_detailsDock, m_headerDock);
 
     createActions();
+    createCatalogActions();
     createMenus();
     createToolBar();
     createStatusBar();
     connectDocument();
+    connectCatalog();
     restoreSettings();
     m_view->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+// The browser sits left of the viewer in a splitter; both stay visible, so picking a thumbnail shows
+// the image at once. Without a catalog only the viewer shows, as before catalogs existed.
+void MainWindow::createCatalogWidgets() {
+    m_browser = new CatalogBrowser;
+    m_queryBar = new QueryBar;
+    m_details = new ImageDetailsPanel;
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->setObjectName(QStringLiteral("browserSplitter"));
+    m_splitter->addWidget(m_browser);
+    m_splitter->addWidget(m_view);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+
+    m_foldersDock = new QDockWidget(tr("Folders"), this);
+    m_foldersDock->setObjectName(QStringLiteral("foldersDock"));
+    m_foldersDock->setWidget(m_browser->folderView());
+    m_detailsDock = new QDockWidget(tr("Image"), this);
+    m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(m_details);
+    m_detailsDock->setWidget(scroll);
+    showCatalogUi(false);
+}
+
+void MainWindow::showCatalogUi(bool on) {
+    m_browser->setVisible(on);
+    if (m_queryToolBar) m_queryToolBar->setVisible(on);
+    m_foldersDock->setVisible(on);
+    m_detailsDock->setVisible(on);
+    if (on) m_detailsDock->raise();
 }
 
 void MainWindow::createActions() {
@@ -154,14 +222,95 @@ void MainWindow::createActions() {
     });
 }
 
+void MainWindow::createCatalogActions() {
+    m_newCatalogAction = new QAction(tr("&New Catalog\u2026"), this);
+    m_newCatalogAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    m_newCatalogAction->setToolTip(tr("Create an empty catalog file (Ctrl+Shift+N)"));
+    connect(m_newCatalogAction, &QAction::triggered, this, &MainWindow::chooseNewCatalog);
+
+    m_openCatalogAction = new QAction(tr("Open &Catalog\u2026"), this);
+    m_openCatalogAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openCatalogAction->setToolTip(tr("Open a catalog file (Ctrl+Shift+O)"));
+    connect(m_openCatalogAction, &QAction::triggered, this, &MainWindow::chooseCatalog);
+
+    m_addFolderAction = new QAction(tr("Add &Folder to Catalog\u2026"), this);
+    m_addFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_addFolderAction->setToolTip(tr("Index a folder of images into the catalog (Ctrl+I); dropping folders works too"));
+    connect(m_addFolderAction, &QAction::triggered, this, &MainWindow::chooseFolderToAdd);
+    m_addFilesAction = new QAction(tr("Add Files to Catalog\u2026"), this);
+    m_addFilesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    connect(m_addFilesAction, &QAction::triggered, this, &MainWindow::chooseFilesToAdd);
+
+    m_findAction = new QAction(tr("&Find\u2026"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setToolTip(tr("Type labels with commas, or a search phrase (Ctrl+F)"));
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        if (!m_catalog->hasCatalog()) {
+            onCatalogError(tr("No catalog to search"), tr("Open a catalog (Ctrl+Shift+O) or create one (Ctrl+Shift+N) first."));
+            return;
+        }
+        m_queryBar->focusQuery();
+    });
+    m_findSimilarAction = new QAction(tr("Find &Similar"), this);
+    m_findSimilarAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_findSimilarAction->setToolTip(tr("Rank the catalog by similarity to the selected image (Ctrl+Shift+F)"));
+    connect(m_findSimilarAction, &QAction::triggered, this, &MainWindow::findSimilarToCurrent);
+    m_backAction = new QAction(tr("&Back to Catalog"), this);
+    m_backAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(m_backAction, &QAction::triggered, m_browser, &CatalogBrowser::clearResults);
+
+    m_fullScreenAction = new QAction(tr("F&ull Screen"), this);
+    m_fullScreenAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_fullScreenAction->setCheckable(true);
+    connect(m_fullScreenAction, &QAction::toggled, this, [this](bool on) {
+        if (on) {
+            showFullScreen();
+        } else {
+            showNormal();
+        }
+    });
+    m_nightAction = new QAction(tr("&Night Vision"), this);
+    m_nightAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_N));
+    m_nightAction->setCheckable(true);
+    m_nightAction->setToolTip(tr("Red on black, images in red only: keeps your eyes dark-adapted at the telescope "
+                                 "(Ctrl+Alt+N)"));
+    connect(m_nightAction, &QAction::toggled, this, &MainWindow::setNightVision);
+
+    m_modelManagerAction = new QAction(tr("&Models\u2026"), this);
+    m_modelManagerAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    m_modelManagerAction->setToolTip(tr("The catalog's models, their cards, and the active one (Ctrl+Shift+M)"));
+    connect(m_modelManagerAction, &QAction::triggered, this, &MainWindow::showModelManager);
+    m_addModelFolderAction = new QAction(tr("Add Model &Folder\u2026"), this);
+    connect(m_addModelFolderAction, &QAction::triggered, this, [this] { modelManager()->chooseFolder(); });
+    m_addModelPtAction = new QAction(tr("Add OpenAI &.pt File\u2026"), this);
+    connect(m_addModelPtAction, &QAction::triggered, this, [this] { modelManager()->choosePtFile(); });
+    m_fineTuneAction = new QAction(tr("&Fine-tune\u2026"), this);
+    m_fineTuneAction->setToolTip(tr("Teach a model the catalog's labels and captions (as `cosmoclip finetune`)"));
+    m_fineTuneAction->setStatusTip(m_fineTuneAction->toolTip());
+    connect(m_fineTuneAction, &QAction::triggered, this, &MainWindow::showFineTuneWizard);
+    m_dashboardAction = new QAction(tr("&Training Dashboard"), this);
+    m_dashboardAction->setToolTip(tr("The running fine-tune and the catalog's past runs"));
+    connect(m_dashboardAction, &QAction::triggered, this, &MainWindow::showTrainingDashboard);
+}
+
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newCatalogAction);
+    file->addAction(m_openCatalogAction);
+    file->addAction(m_addFolderAction);
+    file->addAction(m_addFilesAction);
+    file->addSeparator();
     file->addAction(m_openAction);
     QMenu* recent = file->addMenu(tr("Open &Recent"));
     m_recent = new RecentFiles(recent, this);
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openFile);
     file->addSeparator();
     file->addAction(m_quitAction);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Search"));
+    edit->addAction(m_findAction);
+    edit->addAction(m_findSimilarAction);
+    edit->addAction(m_backAction);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_fitAction);
@@ -175,6 +324,20 @@ void MainWindow::createMenus() {
     QAction* headerToggle = m_headerDock->toggleViewAction();
     headerToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
     view->addAction(headerToggle);
+    view->addAction(m_foldersDock->toggleViewAction());
+    view->addAction(m_detailsDock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(m_fullScreenAction);
+    view->addAction(m_nightAction);
+
+    QMenu* model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(m_modelManagerAction);
+    model->addAction(m_addModelFolderAction);
+    model->addAction(m_addModelPtAction);
+    model->addSeparator();
+    model->addAction(m_fineTuneAction);
+    model->addAction(m_dashboardAction);
+    model->setToolTipsVisible(true);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -232,6 +395,30 @@ void MainWindow::createToolBar() {
     bar->addAction(m_actualSizeAction);
     bar->addAction(m_zoomInAction);
     bar->addAction(m_zoomOutAction);
+
+    // The model chooser: the catalog's models, then the ways to add one.
+    bar->addSeparator();
+    auto* modelBox = new QWidget;
+    auto* modelLayout = new QHBoxLayout(modelBox);
+    modelLayout->setContentsMargins(6, 0, 6, 0);
+    m_modelCombo = new QComboBox;
+    m_modelCombo->setObjectName(QStringLiteral("modelCombo"));
+    m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_modelCombo->setToolTip(tr("The model that embeds, labels and searches the catalog"));
+    auto* modelLabel = new QLabel(tr("&Model"));
+    modelLabel->setBuddy(m_modelCombo);
+    modelLayout->addWidget(modelLabel);
+    modelLayout->addWidget(m_modelCombo);
+    bar->addWidget(modelBox);
+    connect(m_modelCombo, &QComboBox::activated, this, &MainWindow::onModelComboActivated);
+    fillModelCombo();
+
+    // The query bar on a row of its own, across the whole window.
+    addToolBarBreak();
+    m_queryToolBar = addToolBar(tr("Query"));
+    m_queryToolBar->setObjectName(QStringLiteral("queryToolBar"));
+    m_queryToolBar->setMovable(false);
+    m_queryToolBar->addWidget(m_queryBar);
 }
 
 void MainWindow::createStatusBar() {
@@ -250,6 +437,8 @@ void MainWindow::createStatusBar() {
     m_zoomLabel = new QLabel;
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     m_zoomLabel->setMinimumWidth(m_zoomLabel->fontMetrics().horizontalAdvance(QStringLiteral("Zoom 6400 %")));
+    m_jobStatus = new JobStatusWidget;
+    statusBar()->addPermanentWidget(m_jobStatus);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_readout);
     statusBar()->addPermanentWidget(m_info);
@@ -283,26 +472,39 @@ void MainWindow::restoreSettings() {
     if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1280, 820);
     if (!restoreState(settings.value(kStateKey).toByteArray())) {
         // First run: room for key, value and the start of the comment.
-        resizeDocks({m_headerDock}, {std::min(440, width() / 3)}, Qt::Horizontal);
+        resizeDocks({m_headerDock}, {std::min(340, width() / 3)}, Qt::Horizontal);
+        resizeDocks({m_foldersDock}, {180}, Qt::Horizontal);
     }
+    if (!m_splitter->restoreState(settings.value(kSplitterKey).toByteArray())) m_splitter->setSizes({560, 440});
+    showCatalogUi(false);  // until a catalog opens, whatever the last session showed
+    if (settings.value(kNightVisionKey, false).toBool()) m_nightAction->setChecked(true);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
+    settings.setValue(kSplitterKey, m_splitter->saveState());
     event->accept();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!firstLocalFile(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (event->source()) return;  // thumbnails dragged within the window are not new files
+    if (!localFiles(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
+// With a catalog open, dropped files and folders are added to it (and labelled with the current
+// labels); without one, a dropped file is opened in the viewer.
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QString path = firstLocalFile(event->mimeData());
-    if (path.isEmpty()) return;
+    if (event->source()) return;
+    const QStringList paths = localFiles(event->mimeData());
+    if (paths.isEmpty()) return;
     event->acceptProposedAction();
-    openFile(path);
+    if (m_catalog->hasCatalog()) {
+        addToCatalog(paths);
+    } else {
+        openFile(paths.first());
+    }
 }
 
 void MainWindow::chooseFile() {
@@ -317,6 +519,272 @@ void MainWindow::chooseFile() {
 void MainWindow::openFile(const QString& path) {
     m_stretchChosen = false;
     m_doc->open(path);
+}
+
+bool MainWindow::isBusy() const {
+    return m_catalog->isBusy() || (m_dashboard && m_dashboard->isTraining()) || m_doc->isBusy() || m_browser->thumbnails()->pendingCount() > 0;
+}
+
+ModelManagerDialog* MainWindow::modelManager() {
+    if (!m_modelManager) m_modelManager = new ModelManagerDialog(m_catalog, this);
+    return m_modelManager;
+}
+
+void MainWindow::showModelManager() {
+    if (!m_catalog->hasCatalog()) {
+        onCatalogError(tr("No catalog open"), tr("Models are kept in a catalog: open or create one first."));
+        return;
+    }
+    modelManager()->show();
+    modelManager()->raise();
+}
+
+TrainingDashboard* MainWindow::trainingDashboard() {
+    if (!m_dashboard) {
+        m_dashboard = new TrainingDashboard(this);
+        // "Use this model" goes through the same path as choosing a model in the model manager.
+        connect(m_dashboard, &TrainingDashboard::useModelRequested, m_catalog, [this](const QString& path) {
+            m_catalog->loadModel(path);
+        });
+        if (m_catalog->hasCatalog()) m_dashboard->setCatalog(m_catalog->catalogPath());
+    }
+    return m_dashboard;
+}
+
+FineTuneWizard* MainWindow::fineTuneWizard() const {
+    return m_fineTuneWizard;
+}
+
+void MainWindow::showTrainingDashboard() {
+    if (m_catalog->hasCatalog()) trainingDashboard()->setCatalog(m_catalog->catalogPath());
+    trainingDashboard()->show();
+    trainingDashboard()->raise();
+}
+
+void MainWindow::showFineTuneWizard() {
+    if (!m_catalog->hasCatalog()) {
+        onCatalogError(tr("No catalog open"), tr("Fine-tuning learns from a catalog's images: open or create one first."));
+        return;
+    }
+    if (m_fineTuneWizard) {
+        m_fineTuneWizard->raise();
+        return;
+    }
+    QStringList models;
+    if (const auto snapshot = m_catalog->snapshot())
+        for (const auto& m : snapshot->models) models << QString::fromStdString(m.record.path);
+    const QString current = m_catalog->model() ? m_catalog->model()->path : QString();
+    m_fineTuneWizard = new FineTuneWizard(m_catalog->catalogPath(), models, current, this);
+    m_fineTuneWizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_fineTuneWizard, &QWizard::accepted, this, [this] {
+        const TrainingPlan plan = m_fineTuneWizard->plan();
+        showTrainingDashboard();
+        m_dashboard->start(plan);
+    });
+    m_fineTuneWizard->show();
+}
+
+void MainWindow::setNightVision(bool on) {
+    m_nightVision = on;
+    if (m_nightAction->isChecked() != on) m_nightAction->setChecked(on);
+    if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) NightVision::apply(*app, on);
+    m_view->setNightVision(on);
+    m_browser->setNightVision(on);
+    QSettings().setValue(kNightVisionKey, on);
+}
+
+void MainWindow::connectCatalog() {
+    connect(m_catalog, &CatalogController::catalogOpened, this, &MainWindow::onCatalogOpened);
+    connect(m_catalog, &CatalogController::snapshotChanged, this, [this](std::shared_ptr<const CatalogSnapshot> snapshot) {
+        m_browser->setSnapshot(std::move(snapshot));
+        fillModelCombo();
+    });
+    connect(m_catalog, &CatalogController::modelChanged, this, [this](LoadedModelPtr model) {
+        fillModelCombo();
+        if (model) statusBar()->showMessage(tr("Model %1 is active").arg(QString::fromStdString(model->record.name)), 5000);
+    });
+    connect(m_catalog, &CatalogController::modelNeeded, this, [this] {
+        m_banner->showMessage(tr("This catalog has no model yet"),
+                              tr("Add one with Model \u203a Add Model Folder\u2026 (a Hugging Face or open_clip folder) "
+                                 "or Add OpenAI .pt File\u2026; images are embedded with it when you add them."));
+    });
+    connect(m_catalog, &CatalogController::jobStarted, m_jobStatus, &JobStatusWidget::track);
+    connect(m_catalog, &CatalogController::error, this, &MainWindow::onCatalogError);
+    connect(m_catalog, &CatalogController::searchFinished, m_browser, &CatalogBrowser::showResults);
+    connect(m_catalog, &CatalogController::classified, this, [this](const QStringList& labels, const BestLabelMap& best) {
+        m_browser->showClassification(labels, best);
+        showImageDetails(m_browser->currentImageId());
+        statusBar()->showMessage(tr("Labelled %1").arg(imageCountText(qint64(best.size()))), 5000);
+    });
+    connect(m_catalog, &CatalogController::indexFinished, this, [this](const IndexReport& r) {
+        statusBar()->showMessage(tr("Added %1, updated %2, unchanged %3, failed %4; %5 images in the catalog")
+                                     .arg(r.added)
+                                     .arg(r.updated)
+                                     .arg(r.unchanged)
+                                     .arg(r.failed.size())
+                                     .arg(r.total),
+                                 10000);
+    });
+    connect(m_catalog, &CatalogController::captionSaved, this, [this](qint64 imageId) {
+        if (m_details->imageId() == imageId) showImageDetails(imageId);
+        statusBar()->showMessage(tr("Caption saved"), 3000);
+    });
+    connect(m_browser, &CatalogBrowser::currentImageChanged, this, &MainWindow::showImageDetails);
+    connect(m_browser, &CatalogBrowser::findSimilarRequested, this,
+            [this](qint64 id) { m_catalog->findSimilar(id, m_browser->filteredIds()); });
+    connect(m_details, &ImageDetailsPanel::findSimilarRequested, this,
+            [this](qint64 id) { m_catalog->findSimilar(id, m_browser->filteredIds()); });
+    connect(m_details, &ImageDetailsPanel::saveCaptionRequested, m_catalog, &CatalogController::saveCaption);
+    connect(m_queryBar, &QueryBar::labelsRequested, this,
+            [this](const QStringList& labels, QueryBar::Scope scope) { runLabels(labels, int(scope)); });
+    connect(m_queryBar, &QueryBar::searchRequested, this,
+            [this](const QString& query) { m_catalog->search(query, m_browser->filteredIds()); });
+    connect(m_queryBar, &QueryBar::cleared, m_browser, &CatalogBrowser::clearResults);
+}
+
+void MainWindow::openCatalog(const QString& path, bool create) {
+    m_catalog->openCatalog(path, create);
+}
+
+void MainWindow::restoreLastCatalog() {
+    const QString last = QSettings().value(QStringLiteral("catalog/last")).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last)) openCatalog(last);
+}
+
+void MainWindow::addToCatalog(const QStringList& paths) {
+    m_catalog->addPaths(paths);
+}
+
+void MainWindow::onCatalogOpened(const QString& path) {
+    m_banner->hide();
+    m_browser->setCatalog(path);
+    m_details->clear();
+    showCatalogUi(true);
+    if (m_dashboard && !m_dashboard->isTraining()) m_dashboard->setCatalog(path);
+    updateTitle();
+    statusBar()->showMessage(tr("Opened catalog %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+void MainWindow::onCatalogError(const QString& title, const QString& detail) {
+    m_banner->showMessage(title, detail);
+    statusBar()->showMessage(detail.isEmpty() ? title : title + QStringLiteral(": ") + detail.section(QLatin1Char('\n'), 0, 0),
+                             10000);
+}
+
+void MainWindow::updateTitle() {
+    QString title = QStringLiteral("CosmoCLIP");
+    if (!m_shownPath.isEmpty()) title = QFileInfo(m_shownPath).fileName() + QStringLiteral(" \u2014 ") + title;
+    if (m_catalog->hasCatalog()) title += QStringLiteral(" \u2014 ") + QFileInfo(m_catalog->catalogPath()).fileName();
+    setWindowTitle(title);
+}
+
+void MainWindow::showImageDetails(qint64 imageId) {
+    if (imageId == 0) {
+        m_details->clear();
+        return;
+    }
+    const auto details = m_catalog->details(imageId);
+    if (!details) {
+        m_details->clear();
+        return;
+    }
+    m_details->showImage(details->image, details->labels, details->captions);
+    const QString path = QString::fromStdString(details->image.path);
+    if (path != m_doc->path() || !m_doc->image()) openFile(path);
+}
+
+void MainWindow::findSimilarToCurrent() {
+    const int64_t id = m_browser->currentImageId();
+    if (id == 0) {
+        onCatalogError(tr("No image selected"), tr("Select an image in the catalog, then Find Similar ranks the others by it."));
+        return;
+    }
+    m_catalog->findSimilar(id, m_browser->filteredIds());
+}
+
+void MainWindow::runLabels(const QStringList& labels, int scope) {
+    if (QueryBar::Scope(scope) == QueryBar::Scope::Selection) {
+        const std::vector<int64_t> ids = m_browser->selectedImageIds();
+        if (ids.empty()) {
+            onCatalogError(tr("No images selected"), tr("Select images in the grid, or choose \u201cAll images\u201d."));
+            return;
+        }
+        m_catalog->classify(labels, ids);
+        return;
+    }
+    m_catalog->classify(labels);
+}
+
+void MainWindow::fillModelCombo() {
+    const QSignalBlocker block(m_modelCombo);
+    m_modelCombo->clear();
+    const auto snapshot = m_catalog->snapshot();
+    const LoadedModelPtr active = m_catalog->model();
+    if (snapshot) {
+        for (const auto& m : snapshot->models) {
+            const QString path = QString::fromStdString(m.record.path);
+            m_modelCombo->addItem(QString::fromStdString(m.record.name), path);
+            m_modelCombo->setItemData(m_modelCombo->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
+            if (active && active->record.id == m.record.id) m_modelCombo->setCurrentIndex(m_modelCombo->count() - 1);
+        }
+    }
+    if (!active) {
+        m_modelCombo->insertItem(0, m_catalog->hasCatalog() ? tr("(no model)") : tr("(no catalog)"), QString());
+        m_modelCombo->setCurrentIndex(0);
+    }
+    m_modelCombo->insertSeparator(m_modelCombo->count());
+    m_modelCombo->addItem(tr("Add Model Folder\u2026"), QStringLiteral(":add-folder"));
+    m_modelCombo->addItem(tr("Add OpenAI .pt File\u2026"), QStringLiteral(":add-pt"));
+    m_modelCombo->addItem(tr("Manage Models\u2026"), QStringLiteral(":manage"));
+    m_modelCombo->setEnabled(m_catalog->hasCatalog());
+}
+
+void MainWindow::onModelComboActivated(int index) {
+    const QString data = m_modelCombo->itemData(index).toString();
+    fillModelCombo();  // back to the active model until the chosen one has loaded
+    if (data == QLatin1String(":add-folder")) {
+        modelManager()->chooseFolder();
+    } else if (data == QLatin1String(":add-pt")) {
+        modelManager()->choosePtFile();
+    } else if (data == QLatin1String(":manage")) {
+        showModelManager();
+    } else if (!data.isEmpty()) {
+        const LoadedModelPtr active = m_catalog->model();
+        if (!active || QFileInfo(active->path).absoluteFilePath() != QFileInfo(data).absoluteFilePath()) m_catalog->loadModel(data);
+    }
+}
+
+void MainWindow::chooseNewCatalog() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New Catalog"), catalogDir() + QStringLiteral("/catalog.sqlite"),
+                                                kCatalogFilter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".sqlite");
+    QSettings().setValue(kLastCatalogDirKey, QFileInfo(path).absolutePath());
+    openCatalog(path, true);
+}
+
+void MainWindow::chooseCatalog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Catalog"), catalogDir(), kCatalogFilter);
+    if (path.isEmpty()) return;
+    QSettings().setValue(kLastCatalogDirKey, QFileInfo(path).absolutePath());
+    openCatalog(path);
+}
+
+void MainWindow::chooseFolderToAdd() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add Folder to Catalog"),
+                                                          QSettings().value(kLastDirKey, QDir::homePath()).toString());
+    if (dir.isEmpty()) return;
+    QSettings().setValue(kLastDirKey, dir);
+    addToCatalog({dir});
+}
+
+void MainWindow::chooseFilesToAdd() {
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add Files to Catalog"),
+                                                            QSettings().value(kLastDirKey, QDir::homePath()).toString(),
+                                                            fileFilter());
+    if (files.isEmpty()) return;
+    QSettings().setValue(kLastDirKey, QFileInfo(files.first()).absolutePath());
+    addToCatalog(files);
 }
 
 void MainWindow::onHduActivated(int comboIndex) {
@@ -335,7 +803,7 @@ void MainWindow::onLoaded(qint64 loadMs) {
     const QFileInfo info(path);
     m_resetView = path != m_shownPath;
     m_shownPath = path;
-    setWindowTitle(tr("%1 \u2014 CosmoCLIP").arg(info.fileName()));
+    updateTitle();
     setWindowFilePath(path);
     m_banner->hide();
     m_recent->add(path);

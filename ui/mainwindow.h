@@ -2,37 +2,79 @@
 
 #include <QMainWindow>
 #include <QPoint>
+#include <QPointer>
 
 #include "image/stretch.h"
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QProgressBar;
+class QSplitter;
+class QToolBar;
 
 namespace cosmoclip {
 
+class CatalogBrowser;
+class CatalogController;
 class ErrorBanner;
+class FineTuneWizard;
 class HeaderDock;
+class ImageDetailsPanel;
 class ImageDocument;
 class ImageView;
+class JobStatusWidget;
+class ModelManagerDialog;
 class PicturePyramid;
 class PlaneSelector;
+class QueryBar;
 class RecentFiles;
+class TrainingDashboard;
 
-/// The viewer window: menus and shortcuts, the toolbar (HDU, stretch, plane), the image view, the
-/// header dock and the status bar (pixel readout). All file work runs in ImageDocument's jobs.
+/// The main window: the catalog browser (thumbnail grid, folder tree, filters), the query bar, the
+/// image viewer with its toolbar (HDU, stretch, plane), the details and header docks, and the status
+/// bar (pixel readout, running jobs). All file and catalog work runs in jobs off the GUI thread
+/// (ImageDocument for the viewer, CatalogController's jobs for the catalog).
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     ImageView* view() const { return m_view; }
     ImageDocument* document() const { return m_doc; }
+    ErrorBanner* banner() const { return m_banner; }
+    CatalogController* catalog() const { return m_catalog; }
+    CatalogBrowser* browser() const { return m_browser; }
+    QueryBar* queryBar() const { return m_queryBar; }
+    ImageDetailsPanel* details() const { return m_details; }
+    JobStatusWidget* jobStatus() const { return m_jobStatus; }
+    QComboBox* modelCombo() const { return m_modelCombo; }
+    /// The model manager, created on first use.
+    ModelManagerDialog* modelManager();
+    /// The training dashboard, created on first use.
+    TrainingDashboard* trainingDashboard();
+    /// The open fine-tune wizard, or null.
+    FineTuneWizard* fineTuneWizard() const;
+    bool nightVision() const { return m_nightVision; }
+    /// Whether anything is still being worked on: catalog jobs, thumbnails, the viewer's image.
+    bool isBusy() const;
 
 public slots:
     /// Starts loading `path`; the window stays responsive and shows the result or the error.
     void openFile(const QString& path);
+    /// Opens (or with `create`, makes) a catalog file.
+    void openCatalog(const QString& path, bool create = false);
+    /// Opens the catalog remembered from the last session, if any.
+    void restoreLastCatalog();
+    /// Adds files and folders to the open catalog (as dropping them does).
+    void addToCatalog(const QStringList& paths);
+    void setNightVision(bool on);
+    void showModelManager();
+    /// Model › Fine-tune…: the wizard for the open catalog; Start hands its plan to the dashboard.
+    void showFineTuneWizard();
+    void showTrainingDashboard();
 
 signals:
     /// A picture reached the view (after a load or a re-render).
@@ -47,11 +89,28 @@ protected:
 
 private:
     void createActions();
+    void createCatalogActions();
     void createMenus();
     void createToolBar();
     void createStatusBar();
+    void createCatalogWidgets();
     void connectDocument();
+    void connectCatalog();
     void restoreSettings();
+    void showCatalogUi(bool on);
+
+    void chooseNewCatalog();
+    void chooseCatalog();
+    void chooseFolderToAdd();
+    void chooseFilesToAdd();
+    void onCatalogOpened(const QString& path);
+    void onCatalogError(const QString& title, const QString& detail);
+    void showImageDetails(qint64 imageId);
+    void findSimilarToCurrent();
+    void runLabels(const QStringList& labels, int scope);
+    void fillModelCombo();
+    void onModelComboActivated(int index);
+    void updateTitle();
 
     void chooseFile();
     void onLoaded(qint64 loadMs);
@@ -92,6 +151,35 @@ private:
     QAction* m_nextPlaneAction = nullptr;
     QAction* m_previousPlaneAction = nullptr;
     QAction* m_aboutAction = nullptr;
+    QAction* m_newCatalogAction = nullptr;
+    QAction* m_openCatalogAction = nullptr;
+    QAction* m_addFolderAction = nullptr;
+    QAction* m_addFilesAction = nullptr;
+    QAction* m_findAction = nullptr;
+    QAction* m_findSimilarAction = nullptr;
+    QAction* m_backAction = nullptr;
+    QAction* m_fullScreenAction = nullptr;
+    QAction* m_nightAction = nullptr;
+    QAction* m_modelManagerAction = nullptr;
+    QAction* m_addModelFolderAction = nullptr;
+    QAction* m_addModelPtAction = nullptr;
+    QAction* m_fineTuneAction = nullptr;
+    QAction* m_dashboardAction = nullptr;
+
+    CatalogController* m_catalog;
+    CatalogBrowser* m_browser = nullptr;
+    QueryBar* m_queryBar = nullptr;
+    ImageDetailsPanel* m_details = nullptr;
+    QDockWidget* m_detailsDock = nullptr;
+    QDockWidget* m_foldersDock = nullptr;
+    QSplitter* m_splitter = nullptr;
+    JobStatusWidget* m_jobStatus = nullptr;
+    QComboBox* m_modelCombo = nullptr;
+    QToolBar* m_queryToolBar = nullptr;
+    ModelManagerDialog* m_modelManager = nullptr;
+    TrainingDashboard* m_dashboard = nullptr;
+    QPointer<FineTuneWizard> m_fineTuneWizard;
+    bool m_nightVision = false;
 
     QString m_shownPath;           // file of the picture on screen
     bool m_resetView = true;       // next picture comes from another file: fit it

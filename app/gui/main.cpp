@@ -1,14 +1,33 @@
-// cosmoclip-gui: the desktop viewer. `cosmoclip-gui [FILE] [--screenshot OUT.png]`
+// cosmoclip-gui: the desktop app.
+//   cosmoclip-gui [FILE] [--catalog CATALOG [--model PATH] [--add PATH]... [--query TEXT] [--select N]
+//                 [--find-similar] [--dialog models|finetune] [--finetune EPOCHS]] [--night] [--size WxH]
+//                 [--screenshot OUT.png]
+// The catalog options run in order once the window is idle, so that scripted screenshots
+// (packaging/screenshots.sh) show each screen in a known state.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
+#include <QListView>
+#include <QSpinBox>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <vector>
 
+#include "catalogbrowser.h"
+#include "catalogcontroller.h"
 #include "common/version.h"
+#include "errorbanner.h"
+#include "finetunewizard.h"
+#include "imagegridmodel.h"
 #include "mainwindow.h"
+#include "modelmanagerdialog.h"
+#include "querybar.h"
 #include "theme.h"
+#include "trainingdashboard.h"
 
 namespace {
 
@@ -40,6 +59,41 @@ void armScreenshot(cosmoclip::MainWindow& window, const QString& out, bool haveF
     });
 }
 
+/// Runs steps one after another, each once the window has been idle (no job, no thumbnail, no image
+/// load) for a few polls; then quits or leaves the window to the user.
+class StepRunner : public QObject {
+public:
+    using Step = std::function<void()>;
+
+    StepRunner(cosmoclip::MainWindow& window, std::vector<Step> steps)
+        : QObject(&window), m_window(window), m_steps(std::move(steps)) {
+        connect(&m_timer, &QTimer::timeout, this, &StepRunner::poll);
+        m_timer.start(100);
+        QTimer::singleShot(300000, this, [] {
+            std::fprintf(stderr, "cosmoclip-gui: gave up waiting for the catalog work to finish\n");
+            QCoreApplication::exit(3);
+        });
+    }
+
+private:
+    void poll() {
+        m_idleTicks = m_window.isBusy() ? 0 : m_idleTicks + 1;
+        if (m_idleTicks < 4) return;  // a few quiet polls: paint events and chained jobs have run
+        m_idleTicks = 0;
+        if (m_next >= m_steps.size()) {
+            m_timer.stop();
+            return;
+        }
+        m_steps[m_next++]();
+    }
+
+    cosmoclip::MainWindow& m_window;
+    std::vector<Step> m_steps;
+    size_t m_next = 0;
+    int m_idleTicks = 0;
+    QTimer m_timer;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,19 +103,39 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QString::fromLatin1(cosmoclip::kVersion));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("CosmoCLIP viewer for FITS, PNG, JPEG and TIFF images"));
+    parser.setApplicationDescription(QStringLiteral("CosmoCLIP: browse, label and search sky images"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QStringLiteral("Save the window as OUT.png once FILE is shown, then quit."),
-        QStringLiteral("OUT.png"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save the window as OUT.png once everything asked for is "
+                                                       "shown, then quit."),
+                                        QStringLiteral("OUT.png"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1280x800."),
                                   QStringLiteral("WxH"));
-    parser.addOption(screenshot);
-    parser.addOption(size);
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Image to open."),
-                                 QStringLiteral("[FILE]"));
+    const QCommandLineOption catalog(QStringLiteral("catalog"),
+                                     QStringLiteral("Open this catalog (created when missing) instead of the last one."),
+                                     QStringLiteral("CATALOG"));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Make this model folder or .pt active."),
+                                   QStringLiteral("PATH"));
+    const QCommandLineOption add(QStringLiteral("add"), QStringLiteral("Add a file or folder to the catalog (repeatable)."),
+                                 QStringLiteral("PATH"));
+    const QCommandLineOption query(QStringLiteral("query"),
+                                   QStringLiteral("Run a query: labels with commas, else a search."),
+                                   QStringLiteral("TEXT"));
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the N-th image of the grid (0 first)."),
+                                    QStringLiteral("N"));
+    const QCommandLineOption findSimilar(QStringLiteral("find-similar"),
+                                         QStringLiteral("Find images similar to the selected one."));
+    const QCommandLineOption dialog(QStringLiteral("dialog"),
+                                    QStringLiteral("Show a dialog: models, or finetune (the wizard's data page)."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption finetune(QStringLiteral("finetune"),
+                                      QStringLiteral("Fine-tune the active model for EPOCHS epochs with the wizard's "
+                                                     "other defaults (batch 8) and show the training dashboard."),
+                                      QStringLiteral("EPOCHS"));
+    const QCommandLineOption night(QStringLiteral("night"), QStringLiteral("Start in red night-vision mode."));
+    parser.addOptions({screenshot, size, catalog, model, add, query, select, findSimilar, dialog, finetune, night});
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Image to open."), QStringLiteral("[FILE]"));
     parser.process(app);
 
     cosmoclip::applyTheme(app);
@@ -71,11 +145,82 @@ int main(int argc, char** argv) {
         if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
+    if (parser.isSet(night)) window.setNightVision(true);
     const QStringList files = parser.positionalArguments();
-    if (parser.isSet(screenshot)) {
-        armScreenshot(window, QFileInfo(parser.value(screenshot)).absoluteFilePath(), !files.isEmpty());
-    }
+    const QString out = parser.isSet(screenshot) ? QFileInfo(parser.value(screenshot)).absoluteFilePath() : QString();
     window.show();
-    if (!files.isEmpty()) window.openFile(files.first());
+
+    if (!parser.isSet(catalog)) {
+        if (!out.isEmpty()) armScreenshot(window, out, !files.isEmpty());
+        else window.restoreLastCatalog();
+        if (!files.isEmpty()) window.openFile(files.first());
+        return app.exec();
+    }
+
+    using Step = StepRunner::Step;
+    std::vector<Step> steps;
+    const QString catalogPath = QFileInfo(parser.value(catalog)).absoluteFilePath();
+    steps.push_back([&window, catalogPath] { window.openCatalog(catalogPath, !QFileInfo::exists(catalogPath)); });
+    if (parser.isSet(model)) steps.push_back([&window, m = parser.value(model)] { window.catalog()->loadModel(m); });
+    if (parser.isSet(add)) steps.push_back([&window, paths = parser.values(add)] { window.addToCatalog(paths); });
+    if (parser.isSet(query)) {
+        steps.push_back([&window, q = parser.value(query)] {
+            window.queryBar()->setText(q);
+            window.queryBar()->submit();
+        });
+    }
+    if (parser.isSet(select)) {
+        steps.push_back([&window, n = parser.value(select).toInt()] {
+            cosmoclip::ImageGridModel* grid = window.browser()->model();
+            if (n >= 0 && n < grid->rowCount()) window.browser()->selectImage(grid->imageIdAt(n));
+        });
+    }
+    if (parser.isSet(findSimilar)) {
+        steps.push_back([&window] { window.catalog()->findSimilar(window.browser()->currentImageId()); });
+    }
+    if (!files.isEmpty()) steps.push_back([&window, f = files.first()] { window.openFile(f); });
+    const bool showModels = parser.value(dialog) == QLatin1String("models");
+    const bool showWizard = parser.value(dialog) == QLatin1String("finetune") || parser.isSet(finetune);
+    if (showModels) steps.push_back([&window] { window.showModelManager(); });
+    if (showWizard) {
+        steps.push_back([&window] { window.showFineTuneWizard(); });
+        // The data page once the wizard has read the catalog (the runner waits for idle windows only).
+        steps.push_back([&window] {
+            if (cosmoclip::FineTuneWizard* wizard = window.fineTuneWizard()) {
+                QEventLoop wait;
+                QTimer::singleShot(20000, &wait, &QEventLoop::quit);
+                if (!wizard->examplesLoaded())
+                    QObject::connect(wizard, &cosmoclip::FineTuneWizard::examplesReady, &wait, &QEventLoop::quit);
+                if (!wizard->examplesLoaded()) wait.exec();
+                wizard->next();
+            }
+        });
+    }
+    if (parser.isSet(finetune)) {
+        steps.push_back([&window, epochs = parser.value(finetune).toInt()] {
+            cosmoclip::FineTuneWizard* wizard = window.fineTuneWizard();
+            if (!wizard) return;
+            wizard->next();
+            wizard->epochsBox()->setValue(std::max(1, epochs));
+            wizard->batchBox()->setValue(8);
+            wizard->accept();  // Start: the dashboard runs the plan; the runner waits for it to end
+        });
+    }
+    const bool showDashboard = parser.isSet(finetune);
+    if (!out.isEmpty()) {
+        steps.push_back([&window, out, showModels, showWizard, showDashboard] {
+            QWidget* target = showModels      ? static_cast<QWidget*>(window.modelManager())
+                              : showDashboard ? static_cast<QWidget*>(window.trainingDashboard())
+                              : showWizard && window.fineTuneWizard() ? static_cast<QWidget*>(window.fineTuneWizard())
+                                                                      : &window;
+            const bool ok = target->grab().save(out);
+            const bool banner = window.banner()->isVisible();
+            if (banner) std::fprintf(stderr, "cosmoclip-gui: %s\n", qPrintable(window.banner()->text()));
+            if (ok) std::printf("%s\n", qPrintable(QDir::toNativeSeparators(out)));
+            else std::fprintf(stderr, "cosmoclip-gui: cannot write %s\n", qPrintable(out));
+            QCoreApplication::exit(!ok ? 2 : banner ? 1 : 0);
+        });
+    }
+    new StepRunner(window, std::move(steps));
     return app.exec();
 }

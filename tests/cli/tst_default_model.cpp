@@ -29,7 +29,9 @@ private slots:
         auto r = runCli({"demo", "build", "--out", demo, "--json"}, 300000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QStringList index = {"index", "--db", demo + "/catalog.sqlite", "--json"};
-        for (const auto& root : r.json()["roots"]) index << QString::fromStdString(root.get<std::string>());
+        const json built = r.json();
+        QVERIFY(!built["roots"].empty());
+        for (const auto& root : built["roots"]) index << QString::fromStdString(root.get<std::string>());
         r = runCli(index, 600000);  // without --model: the built-in model
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         // The model's own prompt (prompt_templates.txt) is used, as for the card.

@@ -1,4 +1,5 @@
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -258,6 +259,10 @@ private slots:
             }
         });
         for (int batch = 0; batch < 30; ++batch) {
+            // Interleave for real: each batch waits (briefly) for the reader to have read since the last.
+            const int seen = reads;
+            for (int spin = 0; spin < 100 && reads == seen; ++spin)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
             SqliteTransaction t(writer.database());
             for (int i = 0; i < 10; ++i) writer.insertImage(sampleImage("/d/" + std::to_string(batch * 10 + i) + ".png"));
             t.commit();

@@ -1,0 +1,201 @@
+#include "modelmanagerdialog.h"
+
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "catalogcontroller.h"
+#include "displaytext.h"
+#include "model/clipconfig.h"
+
+namespace cosmoclip {
+
+namespace {
+
+enum Column { NameColumn, ArchitectureColumn, DimColumn, EmbeddedColumn, PathColumn, ColumnCount };
+const QString kLastModelDirKey = QStringLiteral("models/lastDirectory");
+
+QString lastDir() {
+    return QSettings().value(kLastModelDirKey, QDir::homePath()).toString();
+}
+
+}  // namespace
+
+ModelManagerDialog::ModelManagerDialog(CatalogController* controller, QWidget* parent)
+    : QDialog(parent),
+      m_controller(controller),
+      m_table(new QTableWidget(0, ColumnCount)),
+      m_card(new QLabel),
+      m_use(new QPushButton(tr("Use This Model"))) {
+    setObjectName(QStringLiteral("modelManager"));
+    setWindowTitle(tr("Models"));
+    m_table->setObjectName(QStringLiteral("modelTable"));
+    m_table->setHorizontalHeaderLabels({tr("Model"), tr("Architecture"), tr("Embedding"), tr("Images embedded"), tr("Path")});
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_card->setObjectName(QStringLiteral("modelCard"));
+    m_card->setWordWrap(true);
+    m_card->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_card->setTextFormat(Qt::RichText);
+    m_card->setMinimumHeight(fontMetrics().height() * 8);
+    m_card->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_use->setObjectName(QStringLiteral("useModel"));
+
+    auto* addFolder = new QPushButton(tr("Add Model Folder\u2026"));
+    addFolder->setToolTip(tr("A Hugging Face CLIP folder (config.json, model.safetensors, vocab.json) or an "
+                             "open_clip folder"));
+    auto* addPt = new QPushButton(tr("Add OpenAI .pt File\u2026"));
+    addPt->setToolTip(tr("An OpenAI CLIP TorchScript file; its tokenizer must lie beside it"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(addFolder);
+    buttons->addWidget(addPt);
+    buttons->addStretch(1);
+    buttons->addWidget(m_use);
+    auto* close = new QDialogButtonBox(QDialogButtonBox::Close);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_card);
+    layout->addLayout(buttons);
+    layout->addWidget(close);
+    resize(820, 480);
+
+    connect(addFolder, &QPushButton::clicked, this, &ModelManagerDialog::chooseFolder);
+    connect(addPt, &QPushButton::clicked, this, &ModelManagerDialog::choosePtFile);
+    connect(m_use, &QPushButton::clicked, this, &ModelManagerDialog::useSelected);
+    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, &ModelManagerDialog::showCard);
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, &ModelManagerDialog::useSelected);
+    connect(m_controller, &CatalogController::snapshotChanged, this, &ModelManagerDialog::rebuild);
+    connect(m_controller, &CatalogController::modelChanged, this, &ModelManagerDialog::rebuild);
+    rebuild();
+}
+
+QString ModelManagerDialog::modelPath(int row) const {
+    const QTableWidgetItem* item = m_table->item(row, PathColumn);
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+QString ModelManagerDialog::cardText() const {
+    return m_card->text();
+}
+
+void ModelManagerDialog::rebuild() {
+    const QString selected = m_table->currentRow() >= 0 ? modelPath(m_table->currentRow()) : QString();
+    const auto snapshot = m_controller->snapshot();
+    const LoadedModelPtr active = m_controller->model();
+    m_table->setRowCount(0);
+    if (!snapshot) {
+        showCard();
+        return;
+    }
+    const qint64 images = qint64(snapshot->images.size()) + snapshot->pending;
+    int selectRow = -1;
+    for (const auto& m : snapshot->models) {
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        const QString path = QString::fromStdString(m.record.path);
+        const bool isActive = active && active->record.id == m.record.id;
+        const LoadedModelPtr loaded = m_controller->loadedModel(path);
+        auto* name = new QTableWidgetItem((isActive ? QStringLiteral("\u25cf ") : QStringLiteral("   ")) +
+                                          QString::fromStdString(m.record.name));
+        if (isActive) {
+            QFont f = name->font();
+            f.setBold(true);
+            name->setFont(f);
+            name->setToolTip(tr("The active model"));
+        }
+        m_table->setItem(row, NameColumn, name);
+        m_table->setItem(row, ArchitectureColumn,
+                         new QTableWidgetItem(loaded ? modelArchitectureName(loaded->encoder->config()) : tr("(not loaded)")));
+        m_table->setItem(row, DimColumn, new QTableWidgetItem(QString::number(m.record.embedDim)));
+        m_table->setItem(row, EmbeddedColumn, new QTableWidgetItem(tr("%1 of %2").arg(m.embedded).arg(images)));
+        auto* pathItem = new QTableWidgetItem(QDir::toNativeSeparators(path));
+        pathItem->setData(Qt::UserRole, path);
+        pathItem->setToolTip(QDir::toNativeSeparators(path));
+        m_table->setItem(row, PathColumn, pathItem);
+        if (path == selected || (selected.isEmpty() && isActive)) selectRow = row;
+    }
+    m_table->resizeColumnsToContents();
+    if (selectRow >= 0) m_table->selectRow(selectRow);
+    showCard();
+}
+
+void ModelManagerDialog::showCard() {
+    const int row = m_table->currentRow();
+    const auto snapshot = m_controller->snapshot();
+    if (!snapshot || row < 0 || row >= int(snapshot->models.size())) {
+        m_card->setText(snapshot && snapshot->models.empty()
+                            ? tr("This catalog has no model yet. Add a Hugging Face or open_clip folder, or an "
+                                 "OpenAI .pt file: its images are embedded with it when you add or search them.")
+                            : QString());
+        m_use->setEnabled(false);
+        return;
+    }
+    const auto& m = snapshot->models[size_t(row)];
+    const QString path = QString::fromStdString(m.record.path);
+    const LoadedModelPtr loaded = m_controller->loadedModel(path);
+    const LoadedModelPtr active = m_controller->model();
+    const bool isActive = active && active->record.id == m.record.id;
+    QString card = QStringLiteral("<b>%1</b>%2<br>").arg(QString::fromStdString(m.record.name).toHtmlEscaped(),
+                                                          isActive ? tr(" \u2014 active") : QString());
+    if (loaded) {
+        const ClipConfig& config = loaded->encoder->config();
+        card += tr("Architecture: %1 (%2)<br>")
+                    .arg(modelArchitectureName(config), modelArchitectureDetails(config).toHtmlEscaped());
+    } else {
+        card += tr("Architecture: shown once the model is loaded (Use This Model)<br>");
+    }
+    card += tr("Source: %1<br>").arg(QDir::toNativeSeparators(path).toHtmlEscaped());
+    card += tr("Weights: %1, SHA-256 %2\u2026<br>")
+                .arg(byteSize(m.record.weightsSize), QString::fromStdString(m.record.identity.substr(0, 16)));
+    card += tr("Embedding: %1 dimensions, input %2 \u00d7 %2 px<br>").arg(m.record.embedDim).arg(m.record.imageSize);
+    card += tr("Images embedded: %1 of %2<br>").arg(m.embedded).arg(qint64(snapshot->images.size()) + snapshot->pending);
+    card += tr("Added: %1<br>").arg(QDateTime::fromSecsSinceEpoch(m.record.addedAt).toString(Qt::ISODate));
+    card += tr("Evaluation: none recorded yet (fine-tuning runs will add their results here)");
+    m_card->setText(card);
+    m_use->setEnabled(!isActive);
+}
+
+void ModelManagerDialog::useSelected() {
+    const QString path = modelPath(m_table->currentRow());
+    if (!path.isEmpty()) m_controller->loadModel(path);
+}
+
+void ModelManagerDialog::chooseFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add Model Folder"), lastDir());
+    if (dir.isEmpty()) return;
+    QSettings().setValue(kLastModelDirKey, QFileInfo(dir).absolutePath());
+    m_controller->loadModel(dir);
+}
+
+void ModelManagerDialog::choosePtFile() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Add OpenAI .pt File"), lastDir(),
+                                                      tr("TorchScript CLIP (*.pt);;All files (*)"));
+    if (file.isEmpty()) return;
+    QSettings().setValue(kLastModelDirKey, QFileInfo(file).absolutePath());
+    // OpenAI's .pt holds no tokenizer; unless one lies beside it, ask where it is.
+    const QDir beside = QFileInfo(file).absoluteDir();
+    QString tokenizer;
+    if (!beside.exists(QStringLiteral("vocab.json")) && !beside.exists(QStringLiteral("bpe_simple_vocab_16e6.txt.gz"))) {
+        tokenizer = QFileDialog::getExistingDirectory(
+            this, tr("Tokenizer Folder for %1 (vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz)")
+                      .arg(QFileInfo(file).fileName()),
+            beside.absolutePath());
+        if (tokenizer.isEmpty()) return;
+    }
+    m_controller->loadModel(file, tokenizer);
+}
+
+}  // namespace cosmoclip
