@@ -54,6 +54,7 @@ struct Prepared {
     ImageRecord record;
     std::vector<float> pixels;  ///< [3, R, R]; empty for failures and for moved files already embedded
     bool isNew = false;
+    bool wasPending = false;  ///< known from an import but never read: counts as added
     bool moved = false;
 };
 
@@ -155,6 +156,7 @@ void IndexRun::collectVanished() {
 Prepared IndexRun::prepare(const WorkItem& item) {
     Prepared out;
     out.isNew = !item.existing;
+    out.wasPending = item.existing && item.existing->status == ImageStatus::Pending;
     ImageRecord& r = out.record;
     if (item.existing) r = *item.existing;
     r.path = item.path;
@@ -228,7 +230,7 @@ void IndexRun::commitBatch(std::vector<Prepared>& batch) {
 
     for (auto& p : batch) {
         if (p.record.status == ImageStatus::Failed) m_report.failed.push_back({p.record.path, p.record.error});
-        else if (p.isNew) ++m_report.added;
+        else if (p.isNew || p.wasPending) ++m_report.added;
         else ++m_report.updated;
         progress(p.record.path);
     }

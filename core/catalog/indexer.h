@@ -31,7 +31,7 @@ struct IndexProgress {
 };
 
 struct IndexReport {
-    size_t added = 0;
+    size_t added = 0;      ///< new files, and files an import named that are read for the first time
     size_t updated = 0;    ///< changed content, moved files, or embedded anew for this model
     size_t unchanged = 0;
     size_t removed = 0;

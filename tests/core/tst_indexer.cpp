@@ -180,6 +180,21 @@ private slots:
         QCOMPARE(r.total, size_t(12));
     }
 
+    void importedImagesCountAsAddedWhenFirstRead() {
+        QTemporaryDir dir;
+        const fs::path file = fs::path(dir.path().toStdString()) / "imported.png";
+        catalogtest::writeTestPng(file.string(), 777);
+        Catalog c((fs::path(dir.path().toStdString()) / "c.sqlite").string());
+        ImageRecord pending;
+        pending.path = file.string();
+        pending.status = ImageStatus::Pending;
+        const int64_t id = c.insertImage(pending);
+        const IndexReport r = index(c, {file.string()});
+        QCOMPARE(r.added, size_t(1));
+        QCOMPARE(r.updated, size_t(0));
+        QCOMPARE(c.imageById(id)->status, ImageStatus::Ok);
+    }
+
     void missingRootIsReportedAndCatalogUntouched() {
         Catalog c(dbPath());
         const auto before = c.countImages(ImageStatus::Ok);
