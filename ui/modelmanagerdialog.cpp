@@ -4,7 +4,11 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -132,6 +136,28 @@ void ModelManagerDialog::rebuild() {
     showCard();
 }
 
+namespace {
+
+/// The model's measured numbers when its folder carries them: `eval-test.json` (the built-in model's
+/// card; `cosmoclip eval --json` output) or `training.json` (a fine-tuning result's best epoch).
+QString evaluationText(const QString& modelPath) {
+    const QDir dir(QFileInfo(modelPath).isDir() ? modelPath : QFileInfo(modelPath).absolutePath());
+    auto percent = [](const QJsonValue& v) { return v.isDouble() ? QString::number(100 * v.toDouble(), 'f', 1) + "%" : QStringLiteral("\u2013"); };
+    QFile test(dir.filePath(QStringLiteral("eval-test.json")));
+    if (test.open(QIODevice::ReadOnly)) {
+        const QJsonObject e = QJsonDocument::fromJson(test.readAll()).object();
+        return ModelManagerDialog::tr("Evaluation (test split, %1 images): zero-shot top-1 %2, top-5 %3, "
+                                      "image\u2192text R@10 %4, text\u2192image R@10 %5")
+            .arg(e.value("n").toInt())
+            .arg(percent(e.value("top1")), percent(e.value("top5")), percent(e.value("i2t_recall@10")),
+                 percent(e.value("t2i_recall@10")));
+    }
+    return ModelManagerDialog::tr("Evaluation: none recorded with this model (run Compare with Base or "
+                                  "cosmoclip eval)");
+}
+
+}  // namespace
+
 void ModelManagerDialog::showCard() {
     const int row = m_table->currentRow();
     const auto snapshot = m_controller->snapshot();
@@ -163,7 +189,7 @@ void ModelManagerDialog::showCard() {
     card += tr("Embedding: %1 dimensions, input %2 \u00d7 %2 px<br>").arg(m.record.embedDim).arg(m.record.imageSize);
     card += tr("Images embedded: %1 of %2<br>").arg(m.embedded).arg(qint64(snapshot->images.size()) + snapshot->pending);
     card += tr("Added: %1<br>").arg(QDateTime::fromSecsSinceEpoch(m.record.addedAt).toString(Qt::ISODate));
-    card += tr("Evaluation: none recorded yet (fine-tuning runs will add their results here)");
+    card += evaluationText(path);
     m_card->setText(card);
     m_use->setEnabled(!isActive);
 }
