@@ -16,6 +16,7 @@
 #include "cli/trainingcommands.h"
 #include "common/error.h"
 #include "common/version.h"
+#include "ompwaitpolicy.h"
 
 namespace {
 
@@ -96,7 +97,18 @@ int dispatch(const std::vector<std::string>& args) {
 
 }  // namespace
 
+namespace {
+/// Commands whose time goes into the model; the others would only pay the re-exec's startup.
+bool runsTheModel(int argc, char** argv) {
+    if (argc < 2) return false;
+    const std::string command = argv[1];
+    return command == "index" || command == "classify" || command == "search" || command == "embed" ||
+           command == "finetune" || command == "eval" || command == "bench";
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+    if (runsTheModel(argc, argv)) cosmoclip::app::preferPassiveOpenMpWaiting(argv);
     try {
         return dispatch(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const cosmoclip::cli::UsageError& e) {

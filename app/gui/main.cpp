@@ -20,6 +20,7 @@
 #include "catalogbrowser.h"
 #include "catalogcontroller.h"
 #include "common/version.h"
+#include "ompwaitpolicy.h"
 #include "errorbanner.h"
 #include "finetunewizard.h"
 #include "imagegridmodel.h"
@@ -97,6 +98,7 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
+    cosmoclip::app::preferPassiveOpenMpWaiting(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CosmoCLIP"));
     QApplication::setOrganizationName(QStringLiteral("CosmoCLIP"));
