@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include <algorithm>
+
 #include <charconv>
 
 namespace cosmoclip::cli {
@@ -84,6 +86,21 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, const std::vector<Opt
         }
     }
     return parsed;
+}
+
+std::vector<std::string> splitLabelList(const std::string& text) {
+    std::vector<std::string> labels;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string label = text.substr(start, end - start);
+        label.erase(0, label.find_first_not_of(" \t"));
+        label.erase(label.find_last_not_of(" \t") + 1);
+        if (!label.empty() && std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+        start = end + 1;
+    }
+    return labels;
 }
 
 }  // namespace cosmoclip::cli

@@ -43,4 +43,7 @@ private:
 /// Unknown options, missing values and repeats of non-repeatable options are UsageErrors.
 ParsedArgs parseArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& spec);
 
+/// A --labels value "a, b,c": the items trimmed, empty ones and repeats dropped, in order.
+std::vector<std::string> splitLabelList(const std::string& text);
+
 }  // namespace cosmoclip::cli

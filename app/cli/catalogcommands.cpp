@@ -70,20 +70,6 @@ std::string requireDb(const ParsedArgs& args) {
     return *db;
 }
 
-std::vector<std::string> splitLabels(const std::string& text) {
-    std::vector<std::string> labels;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        std::string label = text.substr(start, end - start);
-        label.erase(0, label.find_first_not_of(" \t"));
-        label.erase(label.find_last_not_of(" \t") + 1);
-        if (!label.empty() && std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
-        start = end + 1;
-    }
-    return labels;
-}
 
 /// The model of a catalog command, registered in the catalog, with every catalog image embedded by it:
 /// a catalog met with a new model is embedded on demand (vectors of different models never mix).
@@ -223,7 +209,7 @@ LabelSet labelSetFrom(const ParsedArgs& args) {
         return {p.labels, p.prompts};
     }
     if (!labels) throw UsageError("--labels \"a,b,c\" (or --preset spacenet|galaxy-morphology|deep-sky) is required");
-    LabelSet set{splitLabels(*labels), {}};
+    LabelSet set{splitLabelList(*labels), {}};
     if (set.labels.empty()) throw UsageError("--labels holds no label");
     return set;
 }

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -40,17 +39,6 @@ SplitFractions fractionsFrom(const ParsedArgs& args, const char* option) {
     } catch (const Error& e) {
         throw UsageError(std::string("--") + option + ": " + e.what());
     }
-}
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) {
-        item.erase(0, item.find_first_not_of(" \t"));
-        item.erase(item.find_last_not_of(" \t") + 1);
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
 }
 
 FreezeOptions freezeFrom(const std::string& spec) {
@@ -261,7 +249,7 @@ int runEval(const std::vector<std::string>& argv) {
     Catalog catalog(*db);
     const auto examples = catalogExamples(catalog, split, fractionsFrom(args, "fractions"));
     if (examples.empty()) throw Error(*db, "no indexed images in the " + splitName + " split");
-    const EvalTexts texts = evalTexts(examples, style, args.value("labels") ? splitList(*args.value("labels")) : std::vector<std::string>{});
+    const EvalTexts texts = evalTexts(examples, style, args.value("labels") ? splitLabelList(*args.value("labels")) : std::vector<std::string>{});
     std::vector<EvalMetrics> metrics;
     for (const auto& m : models) {
         // Each model with its own prompts unless the user names some.
