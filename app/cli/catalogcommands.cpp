@@ -20,6 +20,8 @@
 #include "catalog/catalogqueries.h"
 #include "catalog/catalogsearch.h"
 #include "catalog/indexer.h"
+#include "catalog/shardmerge.h"
+#include "catalog/shardspec.h"
 #include "catalog/sqlitetransaction.h"
 #include "cli/args.h"
 #include "cli/imagecommands.h"
@@ -108,6 +110,7 @@ std::unordered_map<int64_t, ImageRecord> imagesById(Catalog& catalog) {
 const std::vector<OptionSpec> kIndexOptions = {
     {"db", true},      {"model", true}, {"tokenizer", true}, {"json", false},         {"threads", true},
     {"batch", true},   {"hdu", true},   {"stretch", true},   {"decode-threads", true},
+    {"shard", true},   {"shard-out", true},
 };
 
 json failuresJson(const std::vector<ScanFailure>& failures) {
@@ -116,41 +119,123 @@ json failuresJson(const std::vector<ScanFailure>& failures) {
     return out;
 }
 
+/// The main catalog's knowledge for a shard run: files it holds unchanged with the same model are skipped.
+struct ShardReference {
+    std::optional<Catalog> catalog;
+    std::optional<ModelRecord> model;
+
+    bool has(const std::string& path, int64_t size, int64_t mtimeNs) {
+        if (!catalog || !model) return false;
+        const auto r = catalog->imageByPath(path);
+        return r && r->status == ImageStatus::Ok && r->fileSize == size && r->mtimeNs == mtimeNs &&
+               catalog->hasEmbedding(r->id, model->id);
+    }
+};
+
+IndexOptions indexOptions(const ParsedArgs& args) {
+    IndexOptions options;
+    options.batchSize = static_cast<size_t>(args.integer("batch", 1, 4096).value_or(32));
+    options.decodeThreads = static_cast<int>(args.integer("decode-threads", 1, 256).value_or(0));
+    options.load.hdu = args.value("hdu").value_or("");
+    options.stretch = stretchOption(args);
+    return options;
+}
+
+IndexReport runIndexer(Catalog& catalog, const CatalogModel& model, const IndexOptions& options,
+                       const std::vector<std::string>& roots) {
+    ProgressBar bar("img");
+    InterruptGuard guard;
+    const IndexReport r = Indexer(catalog, model.encoder, model.record, options)
+                              .run(roots, [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); },
+                                   &g_interrupted);
+    bar.finish();
+    if (r.cancelled) {
+        throw Error(catalog.path(), "interrupted: " + std::to_string(r.added + r.updated) +
+                                        " images stored; run the same command again to resume");
+    }
+    if (r.added + r.updated + r.unchanged == 0 && r.failed.size() == roots.size() && !r.failed.empty() &&
+        r.failed.front().error == "no such file or folder") {
+        throw Error(r.failed.front().path, "no such file or folder");
+    }
+    return r;
+}
+
+void printIndexReport(const ParsedArgs& args, const IndexReport& r, const std::string& db, json extra) {
+    json out = {{"added", r.added},     {"updated", r.updated}, {"unchanged", r.unchanged}, {"removed", r.removed},
+                {"failed", failuresJson(r.failed)}, {"total", r.total}};
+    out.update(extra);
+    if (args.has("json")) {
+        std::cout << out.dump() << std::endl;
+        return;
+    }
+    std::printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu; %zu images in %s\n", r.added, r.updated,
+                r.unchanged, r.removed, r.failed.size(), r.total, db.c_str());
+    for (const auto& f : r.failed) std::printf("  failed: %s\n", f.error.c_str());
+}
+
+/// `index --shard I/N --shard-out SHARD`: this shard's files into its own file; the catalog is only read.
+int runShardIndex(const ParsedArgs& args, const std::string& db) {
+    ShardSpec spec;
+    try {
+        spec = ShardSpec::parse(*args.value("shard"));
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+    const std::string shardPath = *args.value("shard-out");
+    if (fs::weakly_canonical(shardPath) == fs::weakly_canonical(db)) {
+        throw UsageError("--shard-out must be a file of its own, not the catalog");
+    }
+    Catalog shard(shardPath);
+    const CatalogModel model = openCatalogModel(shard, args);
+    ShardReference reference;
+    if (fs::exists(db)) {
+        reference.catalog.emplace(db, Catalog::Mode::ReadOnly);
+        reference.model = reference.catalog->modelByIdentity(model.record.identity);
+    }
+    IndexOptions options = indexOptions(args);
+    options.select = [spec](const std::string& path) { return spec.contains(path); };
+    options.indexedElsewhere = [&reference](const std::string& path, int64_t size, int64_t mtimeNs) {
+        return reference.has(path, size, mtimeNs);
+    };
+    const IndexReport r = runIndexer(shard, model, options, args.positionals());
+    printIndexReport(args, r, shardPath, {{"shard", spec.toString()}, {"shard_out", shardPath}});
+    return 0;
+}
+
 }  // namespace
 
 int runIndex(const std::vector<std::string>& argv) {
     const ParsedArgs args = parseArgs(argv, kIndexOptions);
     const std::string db = requireDb(args);
     if (args.positionals().empty()) throw UsageError("index needs at least one PATH (file or folder)");
+    if (args.has("shard") != args.has("shard-out")) throw UsageError("--shard I/N and --shard-out FILE go together");
+    if (args.has("shard")) return runShardIndex(args, db);
     Catalog catalog(db);
     const CatalogModel model = openCatalogModel(catalog, args);
-    IndexOptions options;
-    options.batchSize = static_cast<size_t>(args.integer("batch", 1, 4096).value_or(32));
-    options.decodeThreads = static_cast<int>(args.integer("decode-threads", 1, 256).value_or(0));
-    options.load.hdu = args.value("hdu").value_or("");
-    options.stretch = stretchOption(args);
-    ProgressBar bar("img");
-    InterruptGuard guard;
-    const IndexReport r = Indexer(catalog, model.encoder, model.record, options)
-                              .run(args.positionals(), [&](const IndexProgress& p) { bar.update(p.done, p.total, p.path); },
-                                   &g_interrupted);
-    bar.finish();
-    if (r.cancelled) {
-        throw Error(db, "interrupted: " + std::to_string(r.added + r.updated) +
-                            " images stored; run the same command again to resume");
+    const IndexReport r = runIndexer(catalog, model, indexOptions(args), args.positionals());
+    printIndexReport(args, r, db, json::object());
+    return 0;
+}
+
+int runMerge(const std::vector<std::string>& argv) {
+    const ParsedArgs args = parseArgs(argv, {{"db", true}, {"json", false}});
+    const std::string db = requireDb(args);
+    if (args.positionals().empty()) throw UsageError("merge needs at least one SHARD.sqlite");
+    for (const auto& shard : args.positionals()) {
+        if (!fs::exists(shard)) throw Error(shard, "no such shard file");
     }
-    if (r.added + r.updated + r.unchanged == 0 && r.failed.size() == args.positionals().size() && !r.failed.empty() &&
-        r.failed.front().error == "no such file or folder") {
-        throw Error(r.failed.front().path, "no such file or folder");
+    Catalog catalog(db);
+    MergeReport total;
+    for (const auto& shard : args.positionals()) {
+        const MergeReport r = mergeShard(catalog, shard);
+        total.merged += r.merged;
+        total.total = r.total;
+        if (!args.has("json")) std::printf("%s: %zu images merged\n", shard.c_str(), r.merged);
     }
-    const json out = {{"added", r.added},     {"updated", r.updated}, {"unchanged", r.unchanged}, {"removed", r.removed},
-                      {"failed", failuresJson(r.failed)}, {"total", r.total}};
     if (args.has("json")) {
-        std::cout << out.dump() << std::endl;
+        std::cout << json{{"merged", total.merged}, {"total", total.total}}.dump() << std::endl;
     } else {
-        std::printf("added %zu, updated %zu, unchanged %zu, removed %zu, failed %zu; %zu images in %s\n", r.added, r.updated,
-                    r.unchanged, r.removed, r.failed.size(), r.total, db.c_str());
-        for (const auto& f : r.failed) std::printf("  failed: %s\n", f.error.c_str());
+        std::printf("%zu images merged; %zu images in %s\n", total.merged, total.total, db.c_str());
     }
     return 0;
 }

@@ -42,7 +42,9 @@ const std::map<std::string, CommandEntry>& commands() {
           "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
         {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]\n"
                              "  cosmoclip model blend --base A --finetuned B --alpha 0.5 --out DIR   (WiSE-FT)"}},
-        {"index", {runIndex, "index --db CATALOG.sqlite [--model PATH] PATH... [--hdu N|NAME] [--stretch S] [--threads N] [--json]"}},
+        {"index", {runIndex, "index --db CATALOG.sqlite [--model PATH] PATH... [--hdu N|NAME] [--stretch S] [--threads N]\n"
+                             "      [--shard I/N --shard-out SHARD.sqlite] [--json]"}},
+        {"merge", {runMerge, "merge --db CATALOG.sqlite SHARD.sqlite... [--json]"}},
         {"annotate", {runAnnotate, "annotate --db CATALOG.sqlite --csv FILE [--json]   (CSV header: path,label,caption)"}},
         {"classify",
          {runClassify,

@@ -259,6 +259,26 @@ std::vector<ModelRecord> Catalog::models() {
     return m_impl->collect(s, readModel);
 }
 
+std::optional<ModelRecord> Catalog::modelByIdentity(const std::string& identity) {
+    auto& s = m_impl->statement(sql::kModelByIdentity);
+    s.bind(1, identity);
+    auto found = m_impl->collect(s, readModel);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+ModelRecord Catalog::adoptModel(const ModelRecord& other) {
+    if (auto known = modelByIdentity(other.identity)) return *known;
+    ModelRecord record = other;
+    auto& insert = m_impl->statement(sql::kInsertModel);
+    insert.bind(1, record.identity).bind(2, record.name).bind(3, record.path).bind(4, record.weightsSize)
+        .bind(5, record.weightsMtimeNs).bind(6, record.configHash).bind(7, record.embedDim).bind(8, record.imageSize)
+        .bind(9, record.addedAt);
+    insert.run();
+    record.id = m_impl->db.lastInsertId();
+    return record;
+}
+
 void Catalog::putEmbedding(int64_t imageId, int64_t modelId, const float* vector, int dim) {
     m_impl->statement(sql::kPutEmbedding).bind(1, imageId).bind(2, modelId)
         .bindBlob(3, vector, static_cast<size_t>(dim) * sizeof(float)).run();

@@ -49,6 +49,10 @@ public:
     ModelRecord ensureModel(const std::string& modelPath, const std::string& weightsPath, const std::string& configHash,
                             int embedDim, int imageSize);
     std::vector<ModelRecord> models();
+    std::optional<ModelRecord> modelByIdentity(const std::string& identity);
+    /// This catalog's row for a model known from another catalog (a shard), matched by identity and
+    /// inserted with the other catalog's description when new; the weights file need not be here.
+    ModelRecord adoptModel(const ModelRecord& other);
     void putEmbedding(int64_t imageId, int64_t modelId, const float* vector, int dim);
     bool hasEmbedding(int64_t imageId, int64_t modelId);
     std::vector<float> embedding(int64_t imageId, int64_t modelId);

@@ -125,6 +125,11 @@ void IndexRun::plan(const ScanResult& scan) {
             m_report.failed.push_back({path, "cannot read the file's size and time"});
             continue;
         }
+        if (m_options.indexedElsewhere && m_options.indexedElsewhere(path, stamp->size, stamp->mtimeNs)) {
+            ++m_report.unchanged;
+            progress(path);
+            continue;
+        }
         auto existing = m_catalog.imageByPath(path);
         const bool sameFile = existing && existing->fileSize == stamp->size && existing->mtimeNs == stamp->mtimeNs;
         if (sameFile && existing->status == ImageStatus::Failed) {
@@ -292,7 +297,8 @@ void IndexRun::markRemoved(const ScanResult& scan) {
 }
 
 IndexReport IndexRun::run(const std::vector<std::string>& roots) {
-    const ScanResult scan = scanImageFiles(roots);
+    ScanResult scan = scanImageFiles(roots);
+    if (m_options.select) std::erase_if(scan.files, [&](const std::string& p) { return !m_options.select(p); });
     m_total = scan.files.size();
     m_report.failed = scan.failures;
     plan(scan);

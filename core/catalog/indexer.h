@@ -22,6 +22,12 @@ struct IndexOptions {
     size_t batchSize = 32;   ///< images per model call and per committed transaction
     LoadOptions load;        ///< which HDU, size limits
     std::optional<StretchKind> stretch;  ///< default: the viewer's default for each image
+    /// Only files for which this returns true are indexed; the others are left alone entirely (neither
+    /// counted nor marked removed). Distributed indexing selects one shard's files with it.
+    std::function<bool(const std::string& path)> select;
+    /// Files another catalog already holds unchanged with this model's embedding: counted as unchanged
+    /// and not read. A shard run skips what the main catalog has with it.
+    std::function<bool(const std::string& path, int64_t size, int64_t mtimeNs)> indexedElsewhere;
 };
 
 struct IndexProgress {
