@@ -1,5 +1,7 @@
 #include "fits/fitsfile.h"
 
+#include <filesystem>
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -222,6 +224,28 @@ void FitsFile::readPixels(int datatype, int64_t first, int64_t count, void* out,
     fits_read_img(m_fptr, datatype, first + 1, count, markMissing ? nullValue : nullptr, out, &anyNull,
                   &status);
     check(status, "file is truncated or damaged");
+}
+
+}  // namespace cosmoclip
+
+namespace cosmoclip {
+
+std::optional<FitsFile::RawData> FitsFile::rawImageData(int64_t bytes) const {
+    if (isCompressedImage()) return std::nullopt;
+    int status = 0;
+    LONGLONG headStart = 0, dataStart = 0, dataEnd = 0;
+    fits_get_hduaddrll(m_fptr, &headStart, &dataStart, &dataEnd, &status);
+    if (status != 0) {
+        fits_clear_errmsg();
+        return std::nullopt;
+    }
+    std::error_code ec;
+    const int64_t available = m_memory.empty() ? static_cast<int64_t>(std::filesystem::file_size(m_path, ec))
+                                               : static_cast<int64_t>(m_memory.size());
+    if (ec) return std::nullopt;
+    if (dataStart < 0 || bytes < 0 || dataStart + bytes > available) return std::nullopt;
+    if (!m_memory.empty()) return RawData{m_memory.data() + dataStart, 0};
+    return RawData{nullptr, dataStart};
 }
 
 }  // namespace cosmoclip

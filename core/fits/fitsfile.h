@@ -3,6 +3,7 @@
 #include <fitsio.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,15 @@ public:
     /// the null pixels of compressed images become NaN; without it values are copied unchecked
     /// (cheaper, and right only for uncompressed float data, whose NaN stay NaN).
     void readPixels(int datatype, int64_t first, int64_t count, void* out, bool markMissing) const;
+
+    /// Where the current uncompressed image's data bytes lie, for readers that convert them
+    /// themselves: `memory` (an inflated gzip file) or else `offset` into the file at path(). None
+    /// for tile-compressed images, or when the file is shorter than the data the header declares.
+    struct RawData {
+        const char* memory = nullptr;
+        int64_t offset = 0;
+    };
+    std::optional<RawData> rawImageData(int64_t bytes) const;
 
 private:
     std::string m_path;

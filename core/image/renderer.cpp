@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "common/parallelfor.h"
 
 namespace cosmoclip {
 
@@ -166,30 +167,34 @@ Raster8 renderImage(const Image& image, std::span<const StretchTransform> transf
     }
     const int first = channels == 3 || plane < 0 ? 0 : plane;
     const size_t w = static_cast<size_t>(r.width);
-    std::vector<uint8_t> row(w * static_cast<size_t>(channels));
-    std::vector<int32_t> scratch;
-    for (int y = 0; y < r.height; ++y) {
-        const int srcRow = image.bottomUp ? r.height - 1 - y : y;
-        const size_t srcOffset = static_cast<size_t>(srcRow) * w;
-        uint8_t* dst = r.pixels.data() + static_cast<size_t>(y) * w * r.channels;
-        if (r.channels == 1) {
-            renderRow(kernels[0], image.plane(first) + srcOffset, dst, r.width, scratch);
-            continue;
-        }
-        for (int c = 0; c < channels; ++c) {
-            renderRow(kernels[static_cast<size_t>(c)], image.plane(first + c) + srcOffset, row.data() + c * w,
-                      r.width, scratch);
-        }
-        for (size_t x = 0; x < w; ++x) {
-            uint8_t* px = dst + x * r.channels;
-            px[0] = row[x];
-            px[1] = row[w + x];
-            px[2] = row[2 * w + x];
-            if (alpha) {
-                px[3] = storedByte(image.alpha[srcOffset + x]);
+    // Rows are independent: each core renders its own band with its own scratch rows.
+    const size_t minRows = std::max<size_t>(1, (size_t{1} << 19) / std::max<size_t>(1, w));
+    parallelFor(static_cast<size_t>(r.height), minRows, [&](size_t, size_t rowBegin, size_t rowEnd) {
+        std::vector<uint8_t> row(w * static_cast<size_t>(channels));
+        std::vector<int32_t> scratch;
+        for (size_t y = rowBegin; y < rowEnd; ++y) {
+            const size_t srcRow = image.bottomUp ? static_cast<size_t>(r.height) - 1 - y : y;
+            const size_t srcOffset = srcRow * w;
+            uint8_t* dst = r.pixels.data() + y * w * static_cast<size_t>(r.channels);
+            if (r.channels == 1) {
+                renderRow(kernels[0], image.plane(first) + srcOffset, dst, r.width, scratch);
+                continue;
+            }
+            for (int c = 0; c < channels; ++c) {
+                renderRow(kernels[static_cast<size_t>(c)], image.plane(first + c) + srcOffset, row.data() + c * w,
+                          r.width, scratch);
+            }
+            for (size_t x = 0; x < w; ++x) {
+                uint8_t* px = dst + x * static_cast<size_t>(r.channels);
+                px[0] = row[x];
+                px[1] = row[w + x];
+                px[2] = row[2 * w + x];
+                if (alpha) {
+                    px[3] = storedByte(image.alpha[srcOffset + x]);
+                }
             }
         }
-    }
+    });
     return r;
 }
 
