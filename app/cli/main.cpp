@@ -16,7 +16,7 @@
 #include "cli/trainingcommands.h"
 #include "common/error.h"
 #include "common/version.h"
-#include "ompwaitpolicy.h"
+#include "runtimetuning.h"
 
 namespace {
 
@@ -110,7 +110,7 @@ bool runsTheModel(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (runsTheModel(argc, argv)) cosmoclip::app::preferPassiveOpenMpWaiting(argv);
+    if (runsTheModel(argc, argv)) cosmoclip::app::tuneRuntimeEnvironment(argv);
     try {
         return dispatch(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const cosmoclip::cli::UsageError& e) {

@@ -20,7 +20,7 @@
 #include "catalogbrowser.h"
 #include "catalogcontroller.h"
 #include "common/version.h"
-#include "ompwaitpolicy.h"
+#include "runtimetuning.h"
 #include "errorbanner.h"
 #include "finetunewizard.h"
 #include "imagegridmodel.h"
@@ -98,7 +98,7 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-    cosmoclip::app::preferPassiveOpenMpWaiting(argv);
+    cosmoclip::app::tuneRuntimeEnvironment(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CosmoCLIP"));
     QApplication::setOrganizationName(QStringLiteral("CosmoCLIP"));
