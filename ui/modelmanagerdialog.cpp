@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
@@ -19,6 +20,8 @@
 
 #include "catalogcontroller.h"
 #include "displaytext.h"
+#include "hubdownloaddialog.h"
+#include "hubpulljob.h"
 #include "model/clipconfig.h"
 
 namespace cosmoclip {
@@ -39,7 +42,9 @@ ModelManagerDialog::ModelManagerDialog(CatalogController* controller, QWidget* p
       m_controller(controller),
       m_table(new QTableWidget(0, ColumnCount)),
       m_card(new QLabel),
-      m_use(new QPushButton(tr("Use This Model"))) {
+      m_use(new QPushButton(tr("Use This Model"))),
+      m_downloadStatus(new QLabel),
+      m_useDownloaded(new QPushButton(tr("Use Downloaded Model"))) {
     setObjectName(QStringLiteral("modelManager"));
     setWindowTitle(tr("Models"));
     m_table->setObjectName(QStringLiteral("modelTable"));
@@ -62,21 +67,37 @@ ModelManagerDialog::ModelManagerDialog(CatalogController* controller, QWidget* p
                              "open_clip folder"));
     auto* addPt = new QPushButton(tr("Add OpenAI .pt File\u2026"));
     addPt->setToolTip(tr("An OpenAI CLIP TorchScript file; its tokenizer must lie beside it"));
+    auto* download = new QPushButton(tr("Download from Hugging Face\u2026"));
+    download->setObjectName(QStringLiteral("downloadFromHub"));
+    download->setToolTip(tr("Download a CLIP such as openai/clip-vit-base-patch32 from the Hugging Face hub"));
+    m_downloadStatus->setObjectName(QStringLiteral("downloadStatus"));
+    m_downloadStatus->setWordWrap(true);
+    m_downloadStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_useDownloaded->setObjectName(QStringLiteral("useDownloadedModel"));
+    m_useDownloaded->hide();
+    auto* downloadRow = new QHBoxLayout;
+    downloadRow->addWidget(m_downloadStatus, 1);
+    downloadRow->addWidget(m_useDownloaded);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(addFolder);
     buttons->addWidget(addPt);
+    buttons->addWidget(download);
     buttons->addStretch(1);
     buttons->addWidget(m_use);
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close);
+    close->button(QDialogButtonBox::Close)->setText(tr("Close"));  // translated without Qt's own translations
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_card);
     layout->addLayout(buttons);
+    layout->addLayout(downloadRow);
     layout->addWidget(close);
     resize(820, 480);
 
     connect(addFolder, &QPushButton::clicked, this, &ModelManagerDialog::chooseFolder);
     connect(addPt, &QPushButton::clicked, this, &ModelManagerDialog::choosePtFile);
+    connect(download, &QPushButton::clicked, this, &ModelManagerDialog::chooseHubModel);
+    connect(m_useDownloaded, &QPushButton::clicked, this, [this] { m_controller->loadModel(m_downloadedPath); });
     connect(m_use, &QPushButton::clicked, this, &ModelManagerDialog::useSelected);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &ModelManagerDialog::showCard);
@@ -222,6 +243,69 @@ void ModelManagerDialog::choosePtFile() {
         if (tokenizer.isEmpty()) return;
     }
     m_controller->loadModel(file, tokenizer);
+}
+
+void ModelManagerDialog::chooseHubModel() {
+    HubDownloadDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted) startDownload(dialog.repo(), dialog.revision());
+}
+
+void ModelManagerDialog::startDownload(const QString& repo, const QString& revision) {
+    if (m_downloadJob && m_downloadJob->isRunning()) return;  // one download at a time
+    m_useDownloaded->hide();
+    m_downloadStatus->setStyleSheet(QString());
+    m_downloadStatus->setText(tr("Downloading %1\u2026").arg(repo));
+    m_downloadJob = new HubPullJob(repo, revision, this);
+    if (!m_progress) {
+        m_progress = new QProgressDialog(this);
+        m_progress->setObjectName(QStringLiteral("hubProgress"));
+        m_progress->setWindowModality(Qt::WindowModal);
+        m_progress->setMinimumDuration(0);
+        m_progress->setAutoClose(false);
+        m_progress->setAutoReset(false);
+        m_progress->setCancelButtonText(tr("Cancel"));
+    }
+    m_progress->setWindowTitle(tr("Download from Hugging Face"));
+    m_progress->setLabelText(tr("Asking %1 for its files\u2026").arg(repo));
+    m_progress->setRange(0, 0);
+    m_progress->setValue(0);
+    m_progress->show();
+    HubPullJob* job = m_downloadJob;
+    connect(m_progress, &QProgressDialog::canceled, job, &Job::cancel, Qt::UniqueConnection);
+    connect(job, &Job::progress, this, &ModelManagerDialog::showDownloadProgress);
+    connect(job, &Job::ended, this, &ModelManagerDialog::downloadEnded);
+    job->start();
+}
+
+void ModelManagerDialog::showDownloadProgress(qint64 done, qint64 total, const QString& file) {
+    if (!m_progress || !m_downloadJob) return;
+    // QProgressDialog counts in int: kibibytes keep models of many gigabytes in range.
+    m_progress->setRange(0, int(qMax<qint64>(total / 1024, 1)));
+    m_progress->setValue(int(qMin(done, total) / 1024));
+    m_progress->setLabelText(tr("Downloading %1\n%2\n%3 of %4")
+                                 .arg(m_downloadJob->repo(), file, byteSize(done), byteSize(total)));
+}
+
+void ModelManagerDialog::downloadEnded() {
+    HubPullJob* job = m_downloadJob;
+    if (m_progress) m_progress->hide();
+    if (!job) return;
+    if (!job->errorMessage().isEmpty()) {
+        m_downloadStatus->setStyleSheet(QStringLiteral("color: #d04040;"));
+        m_downloadStatus->setText(tr("Download failed: %1").arg(job->errorMessage()));
+    } else if (job->isCancelRequested() || job->modelPath().isEmpty()) {
+        m_downloadStatus->setText(tr("Download of %1 cancelled. The partial files are kept: downloading it again resumes them.")
+                                      .arg(job->repo()));
+    } else {
+        m_downloadedPath = job->modelPath();
+        const ModelManifest& m = job->manifest();
+        m_downloadStatus->setText((job->wasUpToDate() ? tr("%1 is already downloaded (commit %2) in %3.")
+                                                      : tr("Downloaded %1 (commit %2) to %3."))
+                                      .arg(m.repo, m.commit.left(12), QDir::toNativeSeparators(m_downloadedPath)));
+        m_useDownloaded->setEnabled(m_controller->hasCatalog());
+        m_useDownloaded->show();
+    }
+    job->deleteLater();
 }
 
 }  // namespace cosmoclip

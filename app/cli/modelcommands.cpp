@@ -13,6 +13,7 @@
 
 #include "cli/args.h"
 #include "cli/catalogcommands.h"
+#include "cli/hubcommands.h"
 #include "cli/trainingcommands.h"
 #include "cli/imagecommands.h"
 #include "cli/modelsource.h"
@@ -138,7 +139,9 @@ ClipConfig configFrom(const std::string& spec) {
 
 int runModel(const std::vector<std::string>& argv) {
     if (!argv.empty() && argv[0] == "blend") return runModelBlend({argv.begin() + 1, argv.end()});
-    if (argv.empty() || argv[0] != "init") throw UsageError("expected 'model init' or 'model blend'");
+    if (!argv.empty() && argv[0] == "pull") return runModelPull({argv.begin() + 1, argv.end()});
+    if (!argv.empty() && argv[0] == "list") return runModelList({argv.begin() + 1, argv.end()});
+    if (argv.empty() || argv[0] != "init") throw UsageError("expected 'model init', 'model blend', 'model pull' or 'model list'");
     const ParsedArgs args = parseArgs({argv.begin() + 1, argv.end()}, kModelOptions);
     const auto config = args.value("config"), tokenizerDir = args.value("tokenizer"), out = args.value("out");
     if (!config || !tokenizerDir || !out) throw UsageError("model init needs --config, --tokenizer and --out");

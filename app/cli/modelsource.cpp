@@ -1,25 +1,21 @@
 #include "cli/modelsource.h"
 
-#include <cstdlib>
 #include <filesystem>
 
+#include "builtinmodel.h"
+#include "cli/hubcommands.h"
 #include "common/error.h"
 
 namespace cosmoclip::cli {
 
 namespace fs = std::filesystem;
 
-std::string builtinModelPath() {
-    if (const char* env = std::getenv("COSMOCLIP_DEFAULT_MODEL"); env && *env) return env;
-#ifdef COSMOCLIP_BUILTIN_MODEL_DIR
-    if (fs::exists(fs::path(COSMOCLIP_BUILTIN_MODEL_DIR) / "config.json")) return COSMOCLIP_BUILTIN_MODEL_DIR;
-#endif
-    return {};
-}
+std::string builtinModelPath() { return app::builtinModelPath(); }
 
 ModelSource ModelSource::resolve(const std::optional<std::string>& model, const std::optional<std::string>& tokenizer) {
     ModelSource source;
-    source.modelPath = model ? *model : builtinModelPath();
+    // A name such as openai/clip-vit-base-patch32 that is not a path: the model pulled under that name.
+    source.modelPath = model ? resolveModelArgument(*model) : builtinModelPath();
     if (tokenizer) {
         source.tokenizerDir = *tokenizer;
     } else if (!source.modelPath.empty()) {
