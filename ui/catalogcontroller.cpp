@@ -234,8 +234,7 @@ void CatalogController::addPaths(const QStringList& paths) {
             QStringList lines;
             for (size_t i = 0; i < failed.size() && i < 5; ++i) lines << QString::fromStdString(failed[i].error);
             if (failed.size() > 5) lines << tr("\u2026 and %n more", nullptr, int(failed.size() - 5));
-            emit error(failed.size() == 1 ? tr("1 file could not be added") : tr("%1 files could not be added").arg(failed.size()),
-                       lines.join(QLatin1Char('\n')));
+            emit error(tr("%n file(s) could not be added", nullptr, int(failed.size())), lines.join(QLatin1Char('\n')));
         }
         if (!job->isCancelRequested() && job->errorMessage().isEmpty() && !m_labelSet.isEmpty() && !job->imageIds().empty())
             classify(m_labelSet, job->imageIds());

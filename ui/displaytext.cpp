@@ -2,11 +2,22 @@
 
 #include <QCoreApplication>
 #include <QStringList>
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "model/clipconfig.h"
 
 namespace cosmoclip {
+
+namespace {
+
+// The translation context of these texts (no QObject to give one).
+struct DisplayText {
+    Q_DECLARE_TR_FUNCTIONS(cosmoclip::DisplayText)
+};
+
+}  // namespace
 
 QString bitpixTypeName(int bitpix) {
     switch (bitpix) {
@@ -38,17 +49,17 @@ QString hduLabel(const HduInfo& hdu) {
     if (!hdu.name.empty()) label += QLatin1Char(' ') + QString::fromStdString(hdu.name);
     switch (hdu.type) {
         case HduType::Empty:
-            return label + QStringLiteral(" (empty)");
+            return DisplayText::tr("%1 (empty)", "HDU").arg(label);
         case HduType::Image:
-            return label + QStringLiteral(" image ") + shapeText(hdu.shape) + QLatin1Char(' ') +
-                   bitpixTypeName(hdu.bitpix);
+            return DisplayText::tr("%1 image %2 %3", "HDU: index and name, shape, pixel type")
+                .arg(label, shapeText(hdu.shape), bitpixTypeName(hdu.bitpix));
         case HduType::Table:
             if (hdu.shape.size() == 2) {
-                return label + QStringLiteral(" table %1 cols x %2 rows").arg(hdu.shape[0]).arg(hdu.shape[1]);
+                return DisplayText::tr("%1 table %2 cols x %3 rows", "HDU").arg(label).arg(hdu.shape[0]).arg(hdu.shape[1]);
             }
-            return label + QStringLiteral(" table");
+            return DisplayText::tr("%1 table", "HDU").arg(label);
         case HduType::Groups:
-            return label + QStringLiteral(" random groups");
+            return DisplayText::tr("%1 random groups", "HDU").arg(label);
     }
     return label;
 }
@@ -56,7 +67,7 @@ QString hduLabel(const HduInfo& hdu) {
 QString formatPixelValue(const Image& image, float value) {
     if (std::isnan(value)) {
         // Integer FITS data has no NaN: a missing pixel there was a BLANK value.
-        return image.format == ImageFormat::Fits && image.bitpix > 0 ? QStringLiteral("blank")
+        return image.format == ImageFormat::Fits && image.bitpix > 0 ? DisplayText::tr("blank", "a FITS BLANK pixel")
                                                                      : QStringLiteral("NaN");
     }
     const bool integral = image.bitpix > 0 && image.bscale == 1.0 && image.bzero == std::floor(image.bzero);
@@ -84,7 +95,7 @@ QString pixelReadout(const Image& image, int x, int y, int plane) {
     }
     const int k = plane < 0 ? 0 : std::min(plane, image.planes - 1);
     QString text = position + QStringLiteral("   ") + formatPixelValue(image, image.plane(k)[offset]);
-    if (image.planes > 1) text += QStringLiteral("   (plane %1 / %2)").arg(k + 1).arg(image.planes);
+    if (image.planes > 1) text += QStringLiteral("   ") + DisplayText::tr("(plane %1 / %2)").arg(k + 1).arg(image.planes);
     return text;
 }
 
@@ -99,9 +110,7 @@ QString modelArchitectureName(const ClipConfig& config) {
 }
 
 QString modelArchitectureDetails(const ClipConfig& config) {
-    return QCoreApplication::translate("cosmoclip::DisplayText",
-                                       "image: %1 layers \u00d7 %2, patch %3, %4 px; text: %5 layers \u00d7 %6, "
-                                       "context %7; embedding %8; %9")
+    return DisplayText::tr("image: %1 layers \u00d7 %2, patch %3, %4 px; text: %5 layers \u00d7 %6, context %7; embedding %8; %9")
         .arg(config.vision.layers)
         .arg(config.vision.width)
         .arg(config.vision.patchSize)
@@ -114,20 +123,37 @@ QString modelArchitectureDetails(const ClipConfig& config) {
 }
 
 QString imageCountText(long long count) {
-    return count == 1 ? QCoreApplication::translate("cosmoclip::DisplayText", "1 image")
-                      : QCoreApplication::translate("cosmoclip::DisplayText", "%1 images").arg(count);
+    return DisplayText::tr("%n image(s)", nullptr, int(std::clamp<long long>(count, INT_MIN, INT_MAX)));
+}
+
+QString labelSourceName(const std::string& source) {
+    if (source == "user") return DisplayText::tr("user", "label or caption source: typed by the user");
+    if (source == "import") return DisplayText::tr("import", "label or caption source: imported with cosmoclip annotate");
+    if (source == "template") return DisplayText::tr("template", "caption source: made from the image's labels");
+    if (source == "zero-shot") return DisplayText::tr("zero-shot", "label source: computed by the model");
+    return QString::fromStdString(source);
+}
+
+QString runStatusName(const std::string& status) {
+    if (status == "running") return DisplayText::tr("running", "fine-tuning run");
+    if (status == "finished") return DisplayText::tr("finished", "fine-tuning run");
+    if (status == "cancelled") return DisplayText::tr("cancelled", "fine-tuning run");
+    if (status == "failed") return DisplayText::tr("failed", "fine-tuning run");
+    if (status == "interrupted") return DisplayText::tr("interrupted", "fine-tuning run");
+    return QString::fromStdString(status);
 }
 
 QString byteSize(long long bytes) {
-    if (bytes < 1024) return QStringLiteral("%1 B").arg(bytes);
-    const char* units[] = {"KB", "MB", "GB", "TB"};
+    if (bytes < 1024) return DisplayText::tr("%1 B", "bytes").arg(bytes);
+    const char* units[] = {QT_TRANSLATE_NOOP("cosmoclip::DisplayText", "%1 KB"), QT_TRANSLATE_NOOP("cosmoclip::DisplayText", "%1 MB"),
+                           QT_TRANSLATE_NOOP("cosmoclip::DisplayText", "%1 GB"), QT_TRANSLATE_NOOP("cosmoclip::DisplayText", "%1 TB")};
     double value = double(bytes);
     int unit = -1;
     while (value >= 1024 && unit < 3) {
         value /= 1024;
         ++unit;
     }
-    return QStringLiteral("%1 %2").arg(value, 0, 'f', value < 10 ? 1 : 0).arg(QLatin1String(units[unit]));
+    return DisplayText::tr(units[unit]).arg(value, 0, 'f', value < 10 ? 1 : 0);
 }
 
 }  // namespace cosmoclip

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <string>
 
 #include "image/image.h"
 
@@ -33,8 +34,14 @@ QString modelArchitectureName(const ClipConfig& config);
 /// activation.
 QString modelArchitectureDetails(const ClipConfig& config);
 
-/// "1 image", "12 images" (English plurals without a translation file).
+/// "1 image", "12 images" (plural forms from the translation; English's from cosmoclip_en.ts).
 QString imageCountText(long long count);
+
+/// Where a label or caption came from (its stored source: "user", "import", "template", "zero-shot"),
+/// in the window's language.
+QString labelSourceName(const std::string& source);
+/// A fine-tuning run's stored status in words ("finished", "cancelled", ...).
+QString runStatusName(const std::string& status);
 
 /// A byte count in words: "512 B", "1.4 MB", "2.3 GB".
 QString byteSize(long long bytes);

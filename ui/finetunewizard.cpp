@@ -40,7 +40,9 @@ struct PresetValues {
     double lr;
 };
 // Quick: a higher rate makes a short run move; longer runs use the spec's gentle 1e-5.
-constexpr PresetValues kPresets[] = {{"Quick", 3, 5e-5}, {"Standard", 10, 1e-5}, {"Thorough", 30, 1e-5}};
+constexpr PresetValues kPresets[] = {{QT_TRANSLATE_NOOP("cosmoclip::FineTuneWizard", "Quick"), 3, 5e-5},
+                                     {QT_TRANSLATE_NOOP("cosmoclip::FineTuneWizard", "Standard"), 10, 1e-5},
+                                     {QT_TRANSLATE_NOOP("cosmoclip::FineTuneWizard", "Thorough"), 30, 1e-5}};
 
 QString durationText(double seconds) {
     if (seconds < 90) return FineTuneWizard::tr("%1 s").arg(std::max(1, int(std::lround(seconds))));
@@ -62,6 +64,10 @@ FineTuneWizard::FineTuneWizard(const QString& catalogPath, const QStringList& mo
     setWindowTitle(tr("Fine-tune a Model"));
     setOption(QWizard::NoBackButtonOnStartPage);
     setButtonText(QWizard::FinishButton, tr("&Start"));
+    // Our own words for Qt's buttons: translated even where Qt's translations are not installed.
+    setButtonText(QWizard::BackButton, tr("< &Back"));
+    setButtonText(QWizard::NextButton, tr("&Next >"));
+    setButtonText(QWizard::CancelButton, tr("Cancel"));
     resize(760, 600);  // room for the class table
     setPage(BasePage, makeBasePage(models, currentModel));
     setPage(DataPage, makeDataPage());
@@ -162,7 +168,7 @@ FineTuneWizardPage* FineTuneWizard::makeDataPage() {
     form->addRow(tr("Images:"), images);
 
     m_captionCombo = new QComboBox(page);
-    m_captionCombo->addItem(tr("Caption, else \u201ca photo of a LABEL.\u201d"), QStringLiteral("photo"));
+    m_captionCombo->addItem(tr("Caption, else “a photo of a LABEL.”"), QStringLiteral("photo"));
     m_captionCombo->addItem(tr("\u201cLABEL: caption\u201d (label and caption together)"), QStringLiteral("label-caption"));
     form->addRow(tr("Text per image:"), m_captionCombo);
 
@@ -303,7 +309,7 @@ FineTuneWizardPage* FineTuneWizard::makeSettingsPage() {
     page->setSubTitle(tr("A preset sets the epochs and the learning rate; the advanced settings change anything else."));
     m_presetCombo = new QComboBox(page);
     for (const auto& p : kPresets)
-        m_presetCombo->addItem(tr("%1: %2 epochs, learning rate %3").arg(tr(p.name)).arg(p.epochs).arg(p.lr, 0, 'g', 2));
+        m_presetCombo->addItem(tr("%1: %n epoch(s), learning rate %2", nullptr, p.epochs).arg(tr(p.name)).arg(p.lr, 0, 'g', 2));
     m_presetCombo->addItem(tr("Custom"));
     auto* presetForm = new QFormLayout;
     presetForm->addRow(tr("Preset:"), m_presetCombo);

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "displaytext.h"
 #include "labelbars.h"
 
 namespace cosmoclip {
@@ -94,7 +95,7 @@ void ImageDetailsPanel::showImage(const ImageRecord& image, const std::vector<La
     facts += QStringLiteral("%1 \u00d7 %2 %3\n").arg(image.width).arg(image.height).arg(QString::fromStdString(image.format).toUpper());
     facts += fact("OBJECT", image.object) + fact("TELESCOP", image.telescope) + fact("INSTRUME", image.instrument) +
              fact("FILTER", image.filter) + fact("DATE-OBS", image.dateObs);
-    if (image.exptime) facts += QStringLiteral("EXPTIME %1 s\n").arg(*image.exptime);
+    if (image.exptime) facts += tr("EXPTIME %1 s", "exposure time in seconds").arg(*image.exptime) + QLatin1Char('\n');
     m_facts->setText(facts.trimmed());
 
     QVector<LabelBars::Entry> entries;
@@ -102,7 +103,7 @@ void ImageDetailsPanel::showImage(const ImageRecord& image, const std::vector<La
         const bool truth = l.source != "zero-shot";
         entries.push_back({QString::fromStdString(l.label), truth ? 1.0 : l.probability,
                            truth ? QString() : QStringLiteral("%1 %").arg(l.probability * 100, 0, 'f', 1),
-                           truth ? QString::fromStdString(l.source) : QString()});
+                           truth ? labelSourceName(l.source) : QString()});
     }
     m_labels->setEntries(entries);
 
@@ -112,7 +113,7 @@ void ImageDetailsPanel::showImage(const ImageRecord& image, const std::vector<La
         if (c.source == "user" && userCaption.isEmpty()) {
             userCaption = QString::fromStdString(c.text);
         } else {
-            others.push_back(QStringLiteral("\u201c%1\u201d \u2014 %2").arg(QString::fromStdString(c.text), QString::fromStdString(c.source)));
+            others.push_back(QStringLiteral("\u201c%1\u201d \u2014 %2").arg(QString::fromStdString(c.text), labelSourceName(c.source)));
         }
     }
     m_captions->setText(others.isEmpty() ? tr("No other captions") : others.join(QLatin1Char('\n')));

@@ -1,5 +1,6 @@
 #include "imagefilter.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 namespace cosmoclip {
@@ -61,7 +62,7 @@ void ImageFilter::setHeaderText(const QString& text) {
                 m_keys.emplace_back(key, word.mid(eq + 1).toLower());
                 continue;
             }
-            m_problem = QObject::tr("unknown key \u201c%1\u201d; known keys: %2").arg(word.left(eq), kKeys.join(QStringLiteral(", ")));
+            m_problem = QCoreApplication::translate("cosmoclip::ImageFilter", "unknown key \u201c%1\u201d; known keys: %2").arg(word.left(eq), kKeys.join(QStringLiteral(", ")));
         }
         m_words.push_back(word.toLower());
     }

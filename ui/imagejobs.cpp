@@ -1,5 +1,6 @@
 #include "imagejobs.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <algorithm>
@@ -30,11 +31,11 @@ static QString runCatching(Fn&& fn) {
         fn();
         return {};
     } catch (const std::bad_alloc&) {
-        return QStringLiteral("not enough memory");
+        return QCoreApplication::translate("cosmoclip::Job", "not enough memory");
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     } catch (...) {
-        return QStringLiteral("unknown error");
+        return QCoreApplication::translate("cosmoclip::Job", "unknown error");
     }
 }
 

@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -33,12 +35,14 @@
 #include "displaytext.h"
 #include "errorbanner.h"
 #include "finetunewizard.h"
+#include "foldertreemodel.h"
 #include "headerdock.h"
 #include "imagedetailspanel.h"
 #include "imagedocument.h"
 #include "imagegridmodel.h"
 #include "imageview.h"
 #include "jobstatuswidget.h"
+#include "language.h"
 #include "modelmanagerdialog.h"
 #include "nightvision.h"
 #include "planeselector.h"
@@ -75,7 +79,10 @@ const QString kLastDirKey = QStringLiteral("mainWindow/lastDirectory");
 const QString kSplitterKey = QStringLiteral("mainWindow/splitter");
 const QString kLastCatalogDirKey = QStringLiteral("catalog/lastDirectory");
 const QString kNightVisionKey = QStringLiteral("appearance/nightVision");
-const QString kCatalogFilter = QStringLiteral("CosmoCLIP catalogs (*.sqlite *.db);;All files (*)");
+
+QString catalogFilter() {
+    return MainWindow::tr("CosmoCLIP catalogs (*.sqlite *.db);;All files (*)");
+}
 
 QString fileFilter() {
     return MainWindow::tr(
@@ -329,6 +336,8 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(m_fullScreenAction);
     view->addAction(m_nightAction);
+    view->addSeparator();
+    createLanguageMenu(view);
 
     QMenu* model = menuBar()->addMenu(tr("&Model"));
     model->addAction(m_modelManagerAction);
@@ -341,6 +350,44 @@ void MainWindow::createMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
+}
+
+// View › Language: the stored choice; the window's texts are made once, so a change applies at the
+// next start.
+void MainWindow::createLanguageMenu(QMenu* view) {
+    QMenu* menu = view->addMenu(tr("&Language"));
+    menu->setObjectName(QStringLiteral("languageMenu"));
+    auto* group = new QActionGroup(menu);
+    const QString chosen = Language::choice();
+    QStringList choices = {QStringLiteral("system")};
+    choices += Language::available();
+    for (const QString& choice : choices) {
+        const QString text = choice == QLatin1String("system")
+                                 ? tr("&System (%1)").arg(Language::nativeName(Language::resolve(choice)))
+                                 : Language::nativeName(choice);
+        QAction* action = menu->addAction(text);
+        action->setData(choice);
+        action->setCheckable(true);
+        action->setChecked(choice == chosen);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, choice] { chooseLanguage(choice); });
+    }
+}
+
+void MainWindow::chooseLanguage(const QString& choice) {
+    Language::setChoice(choice);
+    const QString language = Language::resolve(choice);
+    if (language == Language::current()) {
+        statusBar()->showMessage(tr("Language: %1").arg(Language::nativeName(language)), 5000);
+        return;
+    }
+    const QString note = tr("CosmoCLIP will be in %1 from its next start.").arg(Language::nativeName(language));
+    statusBar()->showMessage(note, 10000);
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Language"), note, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("languageNote"));
+    box->button(QMessageBox::Ok)->setText(tr("OK"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();  // not modal to the event loop: nothing waits for it
 }
 
 void MainWindow::createToolBar() {
@@ -436,7 +483,7 @@ void MainWindow::createStatusBar() {
     m_info->setObjectName(QStringLiteral("imageInfo"));
     m_zoomLabel = new QLabel;
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
-    m_zoomLabel->setMinimumWidth(m_zoomLabel->fontMetrics().horizontalAdvance(QStringLiteral("Zoom 6400 %")));
+    m_zoomLabel->setMinimumWidth(m_zoomLabel->fontMetrics().horizontalAdvance(tr("Zoom %1 %").arg(6400)));
     m_jobStatus = new JobStatusWidget;
     statusBar()->addPermanentWidget(m_jobStatus);
     statusBar()->addPermanentWidget(m_busy);
@@ -473,7 +520,9 @@ void MainWindow::restoreSettings() {
     if (!restoreState(settings.value(kStateKey).toByteArray())) {
         // First run: room for key, value and the start of the comment.
         resizeDocks({m_headerDock}, {std::min(340, width() / 3)}, Qt::Horizontal);
-        resizeDocks({m_foldersDock}, {180}, Qt::Horizontal);
+        // The folder tree's first row, "All images  (12345)", whole in the window's language.
+        const int allImages = fontMetrics().horizontalAdvance(FolderTreeModel::tr("All images") + QStringLiteral("  (00000)"));
+        resizeDocks({m_foldersDock}, {std::max(180, allImages + 40)}, Qt::Horizontal);
     }
     if (!m_splitter->restoreState(settings.value(kSplitterKey).toByteArray())) m_splitter->setSizes({560, 440});
     showCatalogUi(false);  // until a catalog opens, whatever the last session showed
@@ -706,7 +755,7 @@ void MainWindow::runLabels(const QStringList& labels, int scope) {
     if (QueryBar::Scope(scope) == QueryBar::Scope::Selection) {
         const std::vector<int64_t> ids = m_browser->selectedImageIds();
         if (ids.empty()) {
-            onCatalogError(tr("No images selected"), tr("Select images in the grid, or choose \u201cAll images\u201d."));
+            onCatalogError(tr("No images selected"), tr("Select images in the grid, or choose “All images”."));
             return;
         }
         m_catalog->classify(labels, ids);
@@ -756,7 +805,7 @@ void MainWindow::onModelComboActivated(int index) {
 
 void MainWindow::chooseNewCatalog() {
     QString path = QFileDialog::getSaveFileName(this, tr("New Catalog"), catalogDir() + QStringLiteral("/catalog.sqlite"),
-                                                kCatalogFilter);
+                                                catalogFilter());
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".sqlite");
     QSettings().setValue(kLastCatalogDirKey, QFileInfo(path).absolutePath());
@@ -764,7 +813,7 @@ void MainWindow::chooseNewCatalog() {
 }
 
 void MainWindow::chooseCatalog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Catalog"), catalogDir(), kCatalogFilter);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Catalog"), catalogDir(), catalogFilter());
     if (path.isEmpty()) return;
     QSettings().setValue(kLastCatalogDirKey, QFileInfo(path).absolutePath());
     openCatalog(path);

@@ -91,6 +91,8 @@ private:
     void createActions();
     void createCatalogActions();
     void createMenus();
+    void createLanguageMenu(QMenu* view);
+    void chooseLanguage(const QString& choice);
     void createToolBar();
     void createStatusBar();
     void createCatalogWidgets();

@@ -28,6 +28,7 @@
 
 #include "catalog/catalog.h"
 #include "comparejob.h"
+#include "displaytext.h"
 #include "trainingjob.h"
 
 namespace cosmoclip {
@@ -307,14 +308,15 @@ void TrainingDashboard::onJobEnded() {
         m_paused = false;
     } else if (job->result().cancelled || (job->isCancelRequested() && job->result().steps == 0)) {
         m_paused = m_pausing && job->result().steps > 0;
-        m_status->setText(m_paused ? tr("Paused after %1 steps; Resume goes on from %2.").arg(job->result().steps).arg(out)
-                                   : tr("Cancelled after %1 steps. The state is kept in %2/last.").arg(job->result().steps).arg(out));
+        const int steps = int(job->result().steps);
+        m_status->setText(m_paused ? tr("Paused after %n step(s); Resume goes on from %1.", nullptr, steps).arg(out)
+                                   : tr("Cancelled after %n step(s). The state is kept in %1/last.", nullptr, steps).arg(out));
         m_resultPath = QString::fromStdString(job->result().bestPath);
     } else {
         const TrainingResult& r = job->result();
         m_resultPath = QString::fromStdString(r.bestPath);
         m_progress->setValue(m_progress->maximum());
-        m_progress->setFormat(tr("done: %1 steps").arg(r.steps));
+        m_progress->setFormat(tr("done: %n step(s)", nullptr, int(r.steps)));
         m_status->setText(tr("Finished: the best epoch (%1, zero-shot top-1 %2 %) is saved in %3.")
                               .arg(r.best.epoch)
                               .arg(percent(r.best.val.top1), QDir::toNativeSeparators(m_resultPath)));
@@ -385,8 +387,8 @@ void TrainingDashboard::reloadHistory() {
             item->setText(0, QString::number(run.id));
             item->setData(0, Qt::UserRole, qint64(run.id));
             item->setText(1, QDateTime::fromSecsSinceEpoch(run.startedAt).toString(QStringLiteral("yyyy-MM-dd hh:mm")));
-            item->setText(2, QString::fromStdString(run.status) +
-                                 (run.message.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(run.message)));
+            item->setText(2, runStatusName(run.status) +
+                                 (run.message.empty() ? QString() : QStringLiteral(": ") + runStatusName(run.message)));
             item->setText(3, percent(top1));
             item->setText(4, QFileInfo(QString::fromStdString(run.baseModel)).fileName());
             item->setToolTip(4, QString::fromStdString(run.baseModel));
@@ -431,7 +433,7 @@ void TrainingDashboard::showRun(qint64 runId) {
         }
         m_status->setText(tr("Run %1 (%2), %n epoch(s) recorded.", nullptr, int(epochs.size()))
                               .arg(runId)
-                              .arg(QString::fromStdString(run->status)));
+                              .arg(runStatusName(run->status)));
         m_progress->setRange(0, 1);
         m_progress->setValue(0);
         m_progress->setFormat(QString());
