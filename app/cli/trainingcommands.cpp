@@ -1,11 +1,14 @@
 #include "cli/trainingcommands.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +21,9 @@
 #include "cli/progressbar.h"
 #include "common/error.h"
 #include "retrieval/prompttemplates.h"
+#include "training/distributedenvironment.h"
+#include "training/distributedgroup.h"
+#include "training/distributedlauncher.h"
 #include "training/epochmetrics.h"
 #include "training/evaluation.h"
 #include "training/trainer.h"
@@ -54,7 +60,7 @@ const std::vector<OptionSpec> kFinetuneOptions = {
     {"lr", true},        {"split", true},    {"seed", true},     {"device", true},    {"resume", false},
     {"json", false},     {"threads", true},  {"warmup", true},   {"freeze", true},    {"caption-style", true},
     {"accumulation", true}, {"workers", true}, {"weight-decay", true}, {"template", true, true}, {"nproc", true},
-    {"tokenizer", true},
+    {"tokenizer", true}, {"dist-timeout", true},
 };
 
 double number(const ParsedArgs& args, const char* name, double fallback) {
@@ -77,11 +83,56 @@ json optionsJson(const TrainerOptions& o, const std::string& split) {
 
 }  // namespace
 
-int runFinetune(const std::vector<std::string>& argv) {
+namespace {
+
+/// The worker command line of `finetune --nproc N`: the same arguments without --nproc, and the
+/// CPU threads split between the workers.
+std::vector<std::string> workerArguments(const std::vector<std::string>& argv, int threadsEach) {
+    std::vector<std::string> out{"finetune"};
+    for (size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a == "--nproc" || a == "--threads") {
+            ++i;
+            continue;
+        }
+        if (a.rfind("--nproc=", 0) == 0 || a.rfind("--threads=", 0) == 0) continue;
+        out.push_back(a);
+    }
+    out.insert(out.end(), {"--threads", std::to_string(threadsEach)});
+    return out;
+}
+
+/// `--nproc N`: this process only starts and watches N local workers (DistributedLauncher); rank 0
+/// prints the report.
+int launchLocalWorkers(const std::vector<std::string>& argv, const ParsedArgs& args, int nproc) {
+    if (!DistributedGroup::supported()) throw Error("--nproc " + std::to_string(nproc), DistributedGroup::unsupportedReason());
+    const int total = static_cast<int>(args.integer("threads", 1, 1024).value_or(
+        std::max(1u, std::thread::hardware_concurrency())));
+    const int each = std::max(1, total / nproc);
+    std::fprintf(stderr, "cosmoclip: starting %d workers on this machine (Gloo on 127.0.0.1), %d thread(s) each\n", nproc,
+                 each);
+    LocalLaunchOptions launch;
+    launch.args = workerArguments(argv, each);
+    launch.processes = nproc;
+    DistributedLauncher::run(launch);
+    return 0;
+}
+
+/// What a worker of a local launch leaves for the launcher to report (DistributedLauncher).
+void leaveErrorForLauncher(const std::string& message) {
+    const char* path = std::getenv("COSMOCLIP_ERROR_FILE");
+    if (!path || !*path) return;
+    if (std::FILE* f = std::fopen(path, "w")) {
+        std::fputs(message.c_str(), f);
+        std::fclose(f);
+    }
+}
+
+int finetune(const std::vector<std::string>& argv, std::shared_ptr<DistributedGroup>& group) {
     const ParsedArgs args = parseArgs(argv, kFinetuneOptions);
     const auto db = args.value("db"), base = args.value("base"), out = args.value("out");
     if (!db || !base || !out) throw UsageError("finetune needs --db CATALOG.sqlite --base MODEL --out DIR");
-    if (args.value("nproc").value_or("1") != "1") throw UsageError("--nproc above 1 (multi-process training) is not available yet");
+    const int nproc = static_cast<int>(args.integer("nproc", 1, 1024).value_or(1));
     TrainerOptions options;
     options.epochs = static_cast<int>(args.integer("epochs", 1, 100000).value_or(options.epochs));
     options.batchSize = static_cast<int>(args.integer("batch-size", 2, 65536).value_or(options.batchSize));
@@ -101,41 +152,71 @@ int runFinetune(const std::vector<std::string>& argv) {
     } catch (const Error& e) {
         throw UsageError(e.what());
     }
+    const double timeout = number(args, "dist-timeout", 300.0);
+    if (timeout <= 0) throw UsageError("--dist-timeout needs a number of seconds above 0");
     options.outDir = *out;
     const std::string splitText = args.value("split").value_or("0.7,0.15,0.15");
     const SplitFractions fractions = fractionsFrom(args, "split");
     const ModelSource source = ModelSource::resolve(base, args.value("tokenizer"));
     options.tokenizerDir = source.tokenizerDir;
 
-    Catalog catalog(*db);
+    // Under torchrun or SLURM the environment says who this process is; --nproc starts workers.
+    const DistributedEnvironment env = DistributedEnvironment::fromProcessEnvironment();
+    if (!env.note.empty()) std::fprintf(stderr, "cosmoclip: %s\n", env.note.c_str());
+    if (nproc > 1) {
+        if (env.distributed())
+            throw UsageError("--nproc starts local workers itself; under " + env.launcher + " (" + env.describe() +
+                             ") leave it out");
+        return launchLocalWorkers(argv, args, nproc);
+    }
+    if (env.distributed()) {
+        if (!DistributedGroup::supported()) throw Error(env.describe(), DistributedGroup::unsupportedReason());
+        DistributedGroupOptions groupOptions;
+        groupOptions.timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000.0));
+        groupOptions.device = resolveTrainingDevice(options.device);  // "auto" on a GPU machine: NCCL
+        group = DistributedGroup::connect(env, groupOptions);
+        options.group = group;
+    }
+    const bool root = !group || group->isRoot();
+
+    // Rank 0 opens the catalog for writing (run record, metrics); the others only read it, after
+    // rank 0 has opened (and possibly upgraded) it.
+    if (!root) group->awaitRoot("catalog");
+    Catalog catalog(*db, root ? Catalog::Mode::ReadWrite : Catalog::Mode::ReadOnly);
     const auto train = catalogExamples(catalog, Split::Train, fractions);
     const auto val = catalogExamples(catalog, Split::Val, fractions);
     if (train.empty()) throw Error(*db, "no indexed images in the train split: run cosmoclip index (and annotate) first");
-    std::fprintf(stderr, "cosmoclip: fine-tuning on %zu images, validating on %zu\n", train.size(), val.size());
-
-    const int64_t run = catalog.startRun(source.modelPath, *out, optionsJson(options, splitText).dump());
+    int64_t run = 0;
+    if (root) {
+        std::fprintf(stderr, "cosmoclip: fine-tuning on %zu images, validating on %zu%s\n", train.size(), val.size(),
+                     group ? (" (" + std::to_string(group->size()) + " ranks, " + group->backend() + ")").c_str() : "");
+        run = catalog.startRun(source.modelPath, *out, optionsJson(options, splitText).dump());
+        if (group) group->publish("catalog", "ready");
+    }
     ProgressBar bar("step");
     const int64_t stepsPerEpoch =
         (static_cast<int64_t>(train.size()) + options.batchSize * options.accumulation - 1) / (options.batchSize * options.accumulation);
     const int64_t totalSteps = stepsPerEpoch * options.epochs;
-    TrainerCallbacks callbacks;
-    callbacks.onStep = [&](int64_t step, double loss, double) {
-        char label[64];
-        std::snprintf(label, sizeof label, "loss %.4f", loss);
-        bar.update(static_cast<size_t>(step), static_cast<size_t>(totalSteps), label);
-    };
-    callbacks.onEpoch = [&](const EpochMetrics& m) {
-        bar.finish();
-        const nlohmann::json metrics = toJson(m);
-        for (const auto& item : metrics.items())
-            if (item.value().is_number()) catalog.addRunMetric(run, m.epoch, m.step, item.key(), item.value().get<double>());
-        std::fprintf(stderr, "epoch %d: train loss %.4f, val loss %.4f, top-1 %.3f, i2t R@5 %.3f\n", m.epoch, m.trainLoss,
-                     m.valLoss, m.val.top1, m.val.i2tRecall[1]);
-    };
-    callbacks.onLog = [&](const std::string& line) {
-        bar.finish();
-        std::fprintf(stderr, "cosmoclip: %s\n", line.c_str());
-    };
+    TrainerCallbacks callbacks;  // rank 0 reports for the job; the others stay quiet
+    if (root) {
+        callbacks.onStep = [&](int64_t step, double loss, double) {
+            char label[64];
+            std::snprintf(label, sizeof label, "loss %.4f", loss);
+            bar.update(static_cast<size_t>(step), static_cast<size_t>(totalSteps), label);
+        };
+        callbacks.onEpoch = [&](const EpochMetrics& m) {
+            bar.finish();
+            const nlohmann::json metrics = toJson(m);
+            for (const auto& item : metrics.items())
+                if (item.value().is_number()) catalog.addRunMetric(run, m.epoch, m.step, item.key(), item.value().get<double>());
+            std::fprintf(stderr, "epoch %d: train loss %.4f, val loss %.4f, top-1 %.3f, i2t R@5 %.3f\n", m.epoch, m.trainLoss,
+                         m.valLoss, m.val.top1, m.val.i2tRecall[1]);
+        };
+        callbacks.onLog = [&](const std::string& line) {
+            bar.finish();
+            std::fprintf(stderr, "cosmoclip: %s\n", line.c_str());
+        };
+    }
 
     auto previous = std::signal(SIGINT, onTrainingInterrupt);
     TrainingResult result;
@@ -143,16 +224,17 @@ int runFinetune(const std::vector<std::string>& argv) {
         result = Trainer(options).run(train, val, source.modelPath, callbacks, &g_cancel);
     } catch (const std::exception& e) {
         std::signal(SIGINT, previous);
-        catalog.finishRun(run, "failed", e.what(), "{}");
+        if (root) catalog.finishRun(run, "failed", e.what(), "{}");
         throw;
     }
     std::signal(SIGINT, previous);
     bar.finish();
     const json best = result.history.empty() ? json::object() : json(toJson(result.best));
     if (result.cancelled) {
-        catalog.finishRun(run, "cancelled", "interrupted", best.dump());
+        if (root) catalog.finishRun(run, "cancelled", "interrupted", best.dump());
         throw Error(*out, "interrupted after " + std::to_string(result.steps) + " steps; continue with --resume");
     }
+    if (!root) return 0;  // rank 0 prints the job's report
     catalog.finishRun(run, "finished", "", best.dump());
     json history = json::array();
     for (const auto& m : result.history) history.push_back(json(toJson(m)));
@@ -160,6 +242,19 @@ int runFinetune(const std::vector<std::string>& argv) {
                          {"best", best},           {"history", history},      {"run", run}};
     std::cout << (args.has("json") ? report.dump() : report.dump(2)) << std::endl;
     return 0;
+}
+
+}  // namespace
+
+int runFinetune(const std::vector<std::string>& argv) {
+    std::shared_ptr<DistributedGroup> group;
+    try {
+        return finetune(argv, group);
+    } catch (const std::exception& e) {
+        if (group) group->publishFailure(e.what());  // the other ranks stop with this message
+        leaveErrorForLauncher(e.what());
+        throw;
+    }
 }
 
 // --- eval -------------------------------------------------------------------------------------

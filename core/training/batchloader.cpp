@@ -30,8 +30,13 @@ BatchLoader::~BatchLoader() {
 LoadedBatch BatchLoader::build(size_t batch) const {
     LoadedBatch out;
     out.index = batch;
-    const size_t begin = batch * m_options.batchSize;
-    const size_t end = std::min(m_order.size(), begin + m_options.batchSize);
+    size_t begin = batch * m_options.batchSize;
+    size_t end = std::min(m_order.size(), begin + m_options.batchSize);
+    if (m_options.shards > 1) {
+        const size_t n = end - begin;
+        end = begin + n * (m_options.shard + 1) / m_options.shards;
+        begin += n * m_options.shard / m_options.shards;
+    }
     const size_t perImage = 3 * static_cast<size_t>(m_config.size) * static_cast<size_t>(m_config.size);
     out.pixels.reserve((end - begin) * perImage);
     for (size_t i = begin; i < end; ++i) {

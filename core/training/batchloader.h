@@ -34,6 +34,11 @@ struct BatchLoaderOptions {
     uint64_t seed = 0;
     uint64_t epoch = 0;
     size_t firstBatch = 0;  ///< start here (resuming inside an epoch)
+    /// Data-parallel training: batch k is this rank's slice of the k-th batch of `order`, items
+    /// [n * shard / shards, n * (shard + 1) / shards) of its n, so that the ranks' slices in rank
+    /// order make up the single-process batch.
+    size_t shard = 0;
+    size_t shards = 1;
 };
 
 /// Cuts `order` (example indices) into consecutive batches and builds them in background threads:

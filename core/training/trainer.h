@@ -15,6 +15,8 @@
 
 namespace cosmoclip {
 
+class DistributedGroup;
+
 /// Fine-tuning settings. Defaults follow docs/clip-spec.md §6 for a small fine-tune.
 struct TrainerOptions {
     int epochs = 10;
@@ -42,6 +44,9 @@ struct TrainerOptions {
     std::string outDir;       ///< checkpoints: outDir/best (HF folder), outDir/last (HF folder + state)
     bool resume = false;      ///< continue from outDir/last when it exists
     std::string tokenizerDir; ///< "" = the base model's folder (or the folder of a .pt file)
+    /// Data-parallel training (null: this process alone). Every rank of the group calls run() with
+    /// the same options and examples; see "Data-parallel training" in Trainer.
+    std::shared_ptr<DistributedGroup> group;
 };
 
 struct TrainerCallbacks {
@@ -69,6 +74,20 @@ struct TrainingResult {
 /// (seed, epoch, example index) only, and outDir/last stores model, optimizer state and position
 /// after every epoch and on cancel, so that a resumed run ends with the same weights as an
 /// uninterrupted one with the same seed, data and options (on the CPU with the same thread count).
+///
+/// Data-parallel training (options.group): every rank trains the same model on its slice of each
+/// batch (the single-process batch of batchSize split in rank order, see BatchLoaderOptions::shard),
+/// so N ranks step exactly as one process would on the whole batch:
+/// - rank 0's parameters, optimizer moments and position (resume) are broadcast at the start;
+///   ranks with another training set or settings stop with an error naming them;
+/// - the ranks' image and text features are all-gathered and every rank computes the contrastive
+///   loss of the whole batch (the negatives of all ranks); gradients flow back into this rank's
+///   own features only and are all-reduced by DistributedReducer (c10d::Reducer, bucketed and
+///   overlapped with backward);
+/// - the cancel flag is agreed on before each optimizer step, so all ranks stop at the same one;
+/// - rank 0 validates, calls onEpoch and writes outDir/best and outDir/last; the others wait;
+/// - a rank that dies or does not answer within the group's timeout stops the others with an
+///   error naming it; a run restarted with resume continues from outDir/last.
 class Trainer final {
 public:
     explicit Trainer(TrainerOptions options);

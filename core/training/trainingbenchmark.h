@@ -1,12 +1,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "model/clipconfig.h"
 #include "training/parameterrules.h"
 
 namespace cosmoclip {
+
+class DistributedGroup;
 
 struct TrainingBenchmarkOptions {
     ClipConfig config = ClipConfig::named("ViT-B/32");
@@ -17,6 +20,10 @@ struct TrainingBenchmarkOptions {
     std::string device = "cpu";  ///< as TrainerOptions::device
     bool mixedPrecision = true;  ///< CUDA only
     FreezeOptions freeze;
+    /// Data-parallel step (null: this process alone): `batch` is the global batch, each rank runs
+    /// its slice and the step of Trainer (features all-gathered, whole-batch loss, gradients
+    /// all-reduced by DistributedReducer). Every rank calls benchmarkTraining; the rates are global.
+    std::shared_ptr<DistributedGroup> group;
 };
 
 struct TrainingBenchmarkResult {

@@ -10,6 +10,7 @@
 #include "model/clipmodel.h"
 #include "model/safetensorsfile.h"
 #include "model/safetensorswriter.h"
+#include "training/distributedgroup.h"
 #include "training/adamwkernel.h"
 
 namespace cosmoclip {
@@ -144,6 +145,26 @@ void TrainingOptimizer::load(const std::string& path) {
             (squares ? p.expAvgSq : p.expAvg) = value;
         }
         p.step = std::stoll(step->second);
+    }
+}
+
+void TrainingOptimizer::synchronize(DistributedGroup& group) {
+    at::Tensor steps = at::empty({static_cast<int64_t>(m_parameters.size())}, at::kLong);
+    for (size_t i = 0; i < m_parameters.size(); ++i) steps[static_cast<int64_t>(i)] = m_parameters[i].step;
+    group.broadcast(steps);
+    for (size_t i = 0; i < m_parameters.size(); ++i) {
+        Parameter& p = m_parameters[i];
+        p.step = steps[static_cast<int64_t>(i)].item<int64_t>();
+        if (p.step == 0) {  // never stepped on rank 0: no moments yet, as update() expects
+            p.expAvg = p.expAvgSq = at::Tensor();
+            continue;
+        }
+        if (!p.expAvg.defined()) {
+            p.expAvg = at::zeros_like(p.value, at::MemoryFormat::Contiguous);
+            p.expAvgSq = at::zeros_like(p.value, at::MemoryFormat::Contiguous);
+        }
+        group.broadcast(p.expAvg);
+        group.broadcast(p.expAvgSq);
     }
 }
 

@@ -11,6 +11,7 @@
 namespace cosmoclip {
 
 class ClipModelImpl;
+class DistributedGroup;
 
 /// AdamW as open_clip fine-tunes CLIP (docs/clip-spec.md §6): betas 0.9/0.98, eps 1e-6, decoupled
 /// weight decay only where hasWeightDecay() says so, global gradient-norm clipping and logit_scale
@@ -44,6 +45,10 @@ public:
     /// Restores what save() wrote onto the same parameters (on their device). Throws
     /// cosmoclip::Error naming the file when a tensor is missing or has another shape.
     void load(const std::string& path);
+    /// Data-parallel training: every rank takes rank 0's moments and step counts (collective; all
+    /// ranks call it with the same parameters), so that identical averaged gradients give
+    /// identical updates everywhere.
+    void synchronize(DistributedGroup& group);
 
 private:
     struct Parameter {

@@ -7,3 +7,10 @@ cosmoclip_add_test(tst_trainingdata SOURCES tst_trainingdata.cpp LIBS cosmoclip_
 cosmoclip_add_test(tst_contrastive SOURCES tst_contrastive.cpp LIBS cosmoclip_training LABELS unit)
 cosmoclip_add_test(tst_trainer SOURCES tst_trainer.cpp LIBS cosmoclip_training LABELS unit)
 cosmoclip_add_test(tst_trainerlearns SOURCES tst_trainerlearns.cpp LIBS cosmoclip_training LABELS unit)
+# Data-parallel fine-tuning (core/training/distributed*): the environment of torchrun and SLURM
+# (torch-free, fast) and, when the build has c10d, ranks as threads on loopback Gloo training as one
+# process, failures that name the rank, resume.
+cosmoclip_add_test(tst_distributedenv SOURCES tst_distributedenv.cpp LIBS cosmoclip_training LABELS unit)
+if(COSMOCLIP_DISTRIBUTED_BACKENDS)
+  cosmoclip_add_test(tst_distributed SOURCES tst_distributed.cpp LIBS cosmoclip_training LABELS slow)
+endif()
