@@ -41,7 +41,9 @@ const std::map<std::string, CommandEntry>& commands() {
          {runEmbed,
           "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
         {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]\n"
-                             "  cosmoclip model blend --base A --finetuned B --alpha 0.5 --out DIR   (WiSE-FT)"}},
+                             "  cosmoclip model blend --base A --finetuned B --alpha 0.5 --out DIR   (WiSE-FT)\n"
+                             "  cosmoclip model pull REPO [--revision R] [--json]   (Hugging Face hub: HF_ENDPOINT, HF_TOKEN)\n"
+                             "  cosmoclip model list [--json]"}},
         {"index", {runIndex, "index --db CATALOG.sqlite [--model PATH] PATH... [--hdu N|NAME] [--stretch S] [--threads N]\n"
                              "      [--shard I/N --shard-out SHARD.sqlite] [--json]"}},
         {"merge", {runMerge, "merge --db CATALOG.sqlite SHARD.sqlite... [--json]"}},
@@ -61,7 +63,7 @@ const std::map<std::string, CommandEntry>& commands() {
          {runFinetune,
           "finetune --db CATALOG.sqlite --base PATH --out DIR [--epochs N] [--batch-size B] [--lr X] "
           "[--split 0.7,0.15,0.15] [--seed N] [--device cpu|cuda|cuda:N|auto] [--freeze full|text|last:N] "
-          "[--caption-style photo|label-caption] [--resume] [--json]"}},
+          "[--caption-style photo|label-caption] [--resume] [--nproc N] [--dist-timeout SECONDS] [--json]"}},
         {"eval",
          {runEval,
           "eval --db CATALOG.sqlite [--model PATH]... [--split test|val|train|all] [--labels \"a,b\"] "

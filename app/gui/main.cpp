@@ -1,7 +1,7 @@
 // cosmoclip-gui: the desktop app.
 //   cosmoclip-gui [FILE] [--catalog CATALOG [--model PATH] [--add PATH]... [--query TEXT] [--select N]
 //                 [--find-similar] [--dialog models|finetune] [--finetune EPOCHS]] [--night] [--size WxH]
-//                 [--screenshot OUT.png]
+//                 [--screenshot OUT.png] [--lang system|en|ru]
 // The catalog options run in order once the window is idle, so that scripted screenshots
 // (packaging/screenshots.sh) show each screen in a known state.
 #include <QApplication>
@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QIcon>
 #include <QListView>
 #include <QSpinBox>
 #include <QTimer>
@@ -17,6 +18,7 @@
 #include <functional>
 #include <vector>
 
+#include "builtinmodel.h"
 #include "catalogbrowser.h"
 #include "catalogcontroller.h"
 #include "common/version.h"
@@ -24,6 +26,7 @@
 #include "errorbanner.h"
 #include "finetunewizard.h"
 #include "imagegridmodel.h"
+#include "language.h"
 #include "mainwindow.h"
 #include "modelmanagerdialog.h"
 #include "querybar.h"
@@ -95,6 +98,17 @@ private:
     QTimer m_timer;
 };
 
+// The language before anything is shown (the options' own descriptions included): --lang, else
+// the stored choice. Read from the raw arguments because the parser's texts depend on it.
+QString chosenLanguage(const QStringList& arguments) {
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& a = arguments[i];
+        if (a == QLatin1String("--lang") && i + 1 < arguments.size()) return arguments[i + 1];
+        if (a.startsWith(QLatin1String("--lang="))) return a.mid(7);
+    }
+    return cosmoclip::Language::choice();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -103,41 +117,55 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("CosmoCLIP"));
     QApplication::setOrganizationName(QStringLiteral("CosmoCLIP"));
     QApplication::setApplicationVersion(QString::fromLatin1(cosmoclip::kVersion));
+    // Desktop shells match the window to org.cosmoclip.CosmoCLIP.desktop (and its icon) by this name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.cosmoclip.CosmoCLIP"));
+    QIcon icon;
+    for (const int px : {16, 24, 32, 48, 64, 128, 256}) icon.addFile(QStringLiteral(":/icons/%1.png").arg(px));
+    QApplication::setWindowIcon(icon);
+    // The catalog side falls back on $COSMOCLIP_DEFAULT_MODEL: point it at the built-in model,
+    // found beside an installed binary or in the source tree (app/builtinmodel.h).
+    if (const std::string builtin = cosmoclip::app::builtinModelPath(); !builtin.empty())
+        qputenv("COSMOCLIP_DEFAULT_MODEL", QByteArray::fromStdString(builtin));
+    cosmoclip::Language::install(cosmoclip::Language::resolve(chosenLanguage(QApplication::arguments())));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("CosmoCLIP: browse, label and search sky images"));
+    parser.setApplicationDescription(QCoreApplication::translate("main", "CosmoCLIP: browse, label and search sky images"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save the window as OUT.png once everything asked for is "
+                                        QCoreApplication::translate("main", "Save the window as OUT.png once everything asked for is "
                                                        "shown, then quit."),
                                         QStringLiteral("OUT.png"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1280x800."),
+    const QCommandLineOption size(QStringLiteral("size"), QCoreApplication::translate("main", "Window size, e.g. 1280x800."),
                                   QStringLiteral("WxH"));
     const QCommandLineOption catalog(QStringLiteral("catalog"),
-                                     QStringLiteral("Open this catalog (created when missing) instead of the last one."),
+                                     QCoreApplication::translate("main", "Open this catalog (created when missing) instead of the last one."),
                                      QStringLiteral("CATALOG"));
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Make this model folder or .pt active."),
+    const QCommandLineOption model(QStringLiteral("model"), QCoreApplication::translate("main", "Make this model folder or .pt active."),
                                    QStringLiteral("PATH"));
-    const QCommandLineOption add(QStringLiteral("add"), QStringLiteral("Add a file or folder to the catalog (repeatable)."),
+    const QCommandLineOption add(QStringLiteral("add"), QCoreApplication::translate("main", "Add a file or folder to the catalog (repeatable)."),
                                  QStringLiteral("PATH"));
     const QCommandLineOption query(QStringLiteral("query"),
-                                   QStringLiteral("Run a query: labels with commas, else a search."),
+                                   QCoreApplication::translate("main", "Run a query: labels with commas, else a search."),
                                    QStringLiteral("TEXT"));
-    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the N-th image of the grid (0 first)."),
+    const QCommandLineOption select(QStringLiteral("select"), QCoreApplication::translate("main", "Select the N-th image of the grid (0 first)."),
                                     QStringLiteral("N"));
     const QCommandLineOption findSimilar(QStringLiteral("find-similar"),
-                                         QStringLiteral("Find images similar to the selected one."));
+                                         QCoreApplication::translate("main", "Find images similar to the selected one."));
     const QCommandLineOption dialog(QStringLiteral("dialog"),
-                                    QStringLiteral("Show a dialog: models, or finetune (the wizard's data page)."),
+                                    QCoreApplication::translate("main", "Show a dialog: models, or finetune (the wizard's data page)."),
                                     QStringLiteral("NAME"));
     const QCommandLineOption finetune(QStringLiteral("finetune"),
-                                      QStringLiteral("Fine-tune the active model for EPOCHS epochs with the wizard's "
+                                      QCoreApplication::translate("main", "Fine-tune the active model for EPOCHS epochs with the wizard's "
                                                      "other defaults (batch 8) and show the training dashboard."),
                                       QStringLiteral("EPOCHS"));
-    const QCommandLineOption night(QStringLiteral("night"), QStringLiteral("Start in red night-vision mode."));
-    parser.addOptions({screenshot, size, catalog, model, add, query, select, findSimilar, dialog, finetune, night});
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Image to open."), QStringLiteral("[FILE]"));
+    const QCommandLineOption night(QStringLiteral("night"), QCoreApplication::translate("main", "Start in red night-vision mode."));
+    const QCommandLineOption lang(QStringLiteral("lang"),
+                                  QCoreApplication::translate("main", "Language of the window: system, en or ru (default: "
+                                                                      "the choice in View \u203a Language)."),
+                                  QStringLiteral("LANG"));
+    parser.addOptions({screenshot, size, catalog, model, add, query, select, findSimilar, dialog, finetune, night, lang});
+    parser.addPositionalArgument(QStringLiteral("file"), QCoreApplication::translate("main", "Image to open."), QStringLiteral("[FILE]"));
     parser.process(app);
 
     cosmoclip::applyTheme(app);
