@@ -80,6 +80,27 @@ int64_t mtimeNs(const fs::path& path) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(fs::last_write_time(path).time_since_epoch()).count();
 }
 
+/// Rows of (image id, float32 blob) as one matrix; every blob must have the same size.
+EmbeddingMatrix readEmbeddingRows(SqliteStatement& s, const std::string& path) {
+    EmbeddingMatrix out;
+    while (s.step()) {
+        size_t bytes = 0;
+        const void* blob = s.blob(1, &bytes);
+        const int dim = static_cast<int>(bytes / sizeof(float));
+        if (out.dim == 0) out.dim = dim;
+        if (dim != out.dim) {
+            const int64_t id = s.int64(0);
+            s.reset();
+            throw Error(path, "embedding of image " + std::to_string(id) + " has a different size");
+        }
+        out.imageIds.push_back(s.int64(0));
+        const auto* values = static_cast<const float*>(blob);
+        out.vectors.insert(out.vectors.end(), values, values + dim);
+    }
+    s.reset();
+    return out;
+}
+
 }  // namespace
 
 const char* imageStatusName(ImageStatus status) {
@@ -302,24 +323,21 @@ std::vector<float> Catalog::embedding(int64_t imageId, int64_t modelId) {
 }
 
 EmbeddingMatrix Catalog::embeddings(int64_t modelId) {
-    EmbeddingMatrix out;
     auto& s = m_impl->statement(sql::kEmbeddingsOfModel);
     s.bind(1, modelId);
-    while (s.step()) {
-        size_t bytes = 0;
-        const void* blob = s.blob(1, &bytes);
-        const int dim = static_cast<int>(bytes / sizeof(float));
-        if (out.dim == 0) out.dim = dim;
-        if (dim != out.dim) {
-            s.reset();
-            throw Error(path(), "embedding of image " + std::to_string(s.int64(0)) + " has a different size");
-        }
-        out.imageIds.push_back(s.int64(0));
-        const auto* values = static_cast<const float*>(blob);
-        out.vectors.insert(out.vectors.end(), values, values + dim);
-    }
-    s.reset();
-    return out;
+    return readEmbeddingRows(s, path());
+}
+
+std::vector<std::pair<int64_t, int64_t>> Catalog::embeddingStamps(int64_t modelId) {
+    auto& s = m_impl->statement(sql::kEmbeddingStampsOfModel);
+    s.bind(1, modelId);
+    return m_impl->collect(s, [](const SqliteStatement& r) { return std::make_pair(r.int64(0), r.int64(1)); });
+}
+
+EmbeddingMatrix Catalog::embeddingsAfter(int64_t modelId, int64_t afterImageId, size_t limit) {
+    auto& s = m_impl->statement(sql::kEmbeddingsOfModelAfter);
+    s.bind(1, modelId).bind(2, afterImageId).bind(3, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    return readEmbeddingRows(s, path());
 }
 
 void Catalog::addCaption(int64_t imageId, const std::string& text, const std::string& source, const std::string& model) {

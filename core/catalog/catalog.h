@@ -58,6 +58,12 @@ public:
     std::vector<float> embedding(int64_t imageId, int64_t modelId);
     /// Every embedding of `modelId` for images with status ok, by image id.
     EmbeddingMatrix embeddings(int64_t modelId);
+    /// (image id, indexed_at) of those embeddings, by image id: what a persisted search index needs
+    /// to tell which vectors it lacks, holds stale or should drop, without reading the vectors.
+    std::vector<std::pair<int64_t, int64_t>> embeddingStamps(int64_t modelId);
+    /// At most `limit` of those embeddings with image id > `afterImageId`, by image id: the vectors
+    /// in chunks, for catalogs whose vectors do not fit in memory at once.
+    EmbeddingMatrix embeddingsAfter(int64_t modelId, int64_t afterImageId, size_t limit);
 
     // Captions and labels.
     void addCaption(int64_t imageId, const std::string& text, const std::string& source, const std::string& model = {});

@@ -162,6 +162,12 @@ const char* const kEmbedding = "SELECT vector FROM embeddings WHERE image_id = ?
 const char* const kEmbeddingsOfModel =
     "SELECT e.image_id, e.vector FROM embeddings e JOIN images i ON i.id = e.image_id "
     "WHERE e.model_id = ?1 AND i.status = 'ok' ORDER BY e.image_id";
+const char* const kEmbeddingStampsOfModel =
+    "SELECT e.image_id, i.indexed_at FROM embeddings e JOIN images i ON i.id = e.image_id "
+    "WHERE e.model_id = ?1 AND i.status = 'ok' ORDER BY e.image_id";
+const char* const kEmbeddingsOfModelAfter =
+    "SELECT e.image_id, e.vector FROM embeddings e JOIN images i ON i.id = e.image_id "
+    "WHERE e.model_id = ?1 AND i.status = 'ok' AND e.image_id > ?2 ORDER BY e.image_id LIMIT ?3";
 const char* const kCountEmbeddingsOfModel = "SELECT count(*) FROM embeddings WHERE model_id = ?1";
 
 const char* const kInsertCaption =

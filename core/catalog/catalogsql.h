@@ -41,6 +41,8 @@ extern const char* const kPutEmbedding;
 extern const char* const kHasEmbedding;
 extern const char* const kEmbedding;
 extern const char* const kEmbeddingsOfModel;
+extern const char* const kEmbeddingStampsOfModel;
+extern const char* const kEmbeddingsOfModelAfter;
 extern const char* const kCountEmbeddingsOfModel;
 
 // captions and labels

@@ -1,40 +1,256 @@
 #include "retrieval/approximateindex.h"
 
-#include "common/atomicfile.h"
+#include "common/atomicfilewriter.h"
 #include "common/error.h"
+#include "retrieval/halfprecision.h"
+#include "retrieval/halfvectorstore.h"
 #include "retrieval/vectorindex.h"
 #include "retrieval/vectormath.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <filesystem>
+#include <new>
+#include <numeric>
+#include <queue>
 
 #ifdef COSMOCLIP_HAVE_FAISS
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexIVFPQ.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
+#include <faiss/invlists/InvertedLists.h>
+#include <omp.h>
 #endif
 
 namespace cosmoclip {
+
+const char* approximateKindName(ApproximateKind kind)
+{
+    return kind == ApproximateKind::IvfPq ? "ivf-pq" : "ivf-flat";
+}
+
+ApproximateKind parseApproximateKind(const std::string& name)
+{
+    if (name == "ivf-flat")
+        return ApproximateKind::IvfFlat;
+    if (name == "ivf-pq")
+        return ApproximateKind::IvfPq;
+    throw Error("approximate index kind '" + name + "': expected ivf-flat or ivf-pq");
+}
+
+namespace {
+
+size_t roundedPowerOfTwo(double x)
+{
+    return size_t(1) << static_cast<int>(std::lround(std::log2(std::max(1.0, x))));
+}
+
+/// The largest divisor of dim not above `wanted` (PQ needs equal sub-vectors).
+size_t divisorAtMost(size_t dim, size_t wanted)
+{
+    for (size_t m = std::min(dim, std::max<size_t>(1, wanted)); m > 1; --m)
+        if (dim % m == 0)
+            return m;
+    return 1;
+}
+
+}  // namespace
+
+ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) const
+{
+    ApproximateIndexParams p = *this;
+    n = std::max<size_t>(n, 1);
+    // IVF-PQ at every size: on CLIP-like vectors (a common direction shared by all) spherical k-means
+    // makes a few cells around that direction very large, and a query probes them: IVF-Flat at its
+    // sqrt(N)/2 cells scanned a third of 300k vectors with 17 probes. It measured slower than brute
+    // force at 200k (10.7 ms against 7.5 ms) and 57x slower than IVF-PQ at 1M (bench_ann).
+    if (!p.kind)
+        p.kind = n >= kGoodPqRows ? ApproximateKind::IvfPq : ApproximateKind::IvfFlat;
+    // FAISS wants ~39 training points per cell; fewer cells than that can not be trained.
+    const size_t maxLists = std::max<size_t>(1, n / 39);
+    if (*p.kind == ApproximateKind::IvfFlat) {
+        // sqrt(N) / 2 cells: the flat quantizer and the add cost N x cells dot products, which
+        // dominates the build on a small machine (1M vectors: 500 cells).
+        if (!p.lists)
+            p.lists = static_cast<size_t>(std::lround(std::sqrt(double(n)) / 2));
+        p.lists = std::clamp<size_t>(p.lists, 1, maxLists);
+        // 1/16 of the cells, at least 16: recall@10 >= 0.98 on clustered vectors (bench_ann).
+        if (!p.probes)
+            p.probes = std::max<size_t>(16, p.lists / 16);
+        if (!p.trainSamples)
+            p.trainSamples = 64 * p.lists;
+    } else {
+        // ~4 sqrt(N) cells, a power of two, at most 4096: assigning the vectors to cells is a BLAS
+        // product of N x cells x dim (1M vectors, 4096 cells: ~50 s on 2 cores; 10M: ~10 min), and
+        // k-means trains on 40 x cells samples (~90 s at 4096). More cells would not buy recall:
+        // 16 of 4096 cells already give recall@10 0.99 at 1M (bench_ann).
+        if (!p.lists)
+            p.lists = std::min<size_t>(4096, roundedPowerOfTwo(4.0 * std::sqrt(double(n))));
+        p.lists = std::clamp<size_t>(p.lists, 1, maxLists);
+        // 16 cells (1/256 of 4096): recall@10 0.993 at 1M with the re-rank below; 8 gave 0.991,
+        // 32 gave 0.994 at +40 % time (bench_ann).
+        if (!p.probes)
+            p.probes = std::max<size_t>(16, p.lists / 256);
+        // 40 points per cell: k-means quality is good from ~39, and training time grows with it.
+        if (!p.trainSamples)
+            p.trainSamples = 40 * p.lists;
+        // One byte per 16 dimensions: 32-byte codes for 512-d (1/64 of float32). 64-byte codes
+        // gave the same recall after re-ranking at twice the scan time and memory (bench_ann).
+        if (!p.pqSubquantizers)
+            p.pqSubquantizers = divisorAtMost(dim, std::max<size_t>(1, dim / 16));
+        // PQ scores are too coarse to order neighbours that differ by ~0.01 in cosine; the true top
+        // 10 are among the best few hundred by PQ score, which binary16 then orders: 64 candidates
+        // gave recall@10 0.971, 128 0.991, 256 0.993, for ~0.1 ms more (bench_ann, 1M).
+        if (!p.rerank)
+            p.rerank = 256;
+    }
+    p.probes = std::clamp<size_t>(p.probes, 1, p.lists);
+    p.trainSamples = std::clamp<size_t>(p.trainSamples, p.lists, n);
+    return p;
+}
 
 namespace {
 
 constexpr char kNotAvailable[] = "approximate index not available in this build (built without FAISS)";
 
-// File layout: this header, then FAISS's own serialisation of the IVF index.
+// File layout (version 2): this header, row ids and tags (8 bytes each per row), the binary16
+// segments it uses, FAISS's serialisation of the index (streamed, so its length comes after it),
+// then the length and a checksum of everything before the checksum. Version 1 (IVF-Flat only, no
+// ids) is refused as outdated; callers rebuild it.
 constexpr char kMagic[8] = {'C', 'C', 'L', 'I', 'P', 'A', 'N', 'N'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 struct FileHeader {
     char magic[8];
     uint32_t version;
+    uint32_t kind;
     uint32_t dim;
-    uint64_t count;
+    uint32_t reserved;
+    uint64_t rows;         // live and dead
+    uint64_t live;
+    uint64_t trainedRows;
     uint64_t probes;
+    uint64_t rerank;
+    uint64_t segments;     // binary16 segment entries
+    uint64_t reserved2;
+};
+constexpr size_t kTrailerBytes = 16;  // FAISS byte count, checksum
+
+constexpr int64_t kDeadRow = INT64_MIN;
+
+/// 64-bit hash of a byte stream fed in arbitrary pieces (8 bytes per step: ~GB/s, so a 700 MB
+/// index is checked in well under a second).
+class StreamHash {
+public:
+    void update(const void* data, size_t n)
+    {
+        const auto* p = static_cast<const uint8_t*>(data);
+        m_length += n;
+        if (m_pending > 0) {
+            const size_t take = std::min(n, 8 - m_pending);
+            std::memcpy(m_buffer + m_pending, p, take);
+            m_pending += take;
+            p += take;
+            n -= take;
+            if (m_pending < 8)
+                return;
+            word(m_buffer);
+            m_pending = 0;
+        }
+        for (; n >= 8; n -= 8, p += 8)
+            word(p);
+        std::memcpy(m_buffer, p, n);
+        m_pending = n;
+    }
+    uint64_t finish() const
+    {
+        uint64_t h = m_state;
+        for (size_t i = 0; i < m_pending; ++i)
+            h = (h ^ m_buffer[i]) * 0x100000001b3ull;
+        h ^= m_length;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 33;
+        return h;
+    }
+
+private:
+    void word(const uint8_t* p)
+    {
+        uint64_t w = 0;
+        std::memcpy(&w, p, 8);
+        m_state = (m_state ^ (w * 0x87c37b91114253d5ull));
+        m_state = ((m_state << 31) | (m_state >> 33)) * 0x4cf5ad432745937full;
+    }
+    uint64_t m_state = 0x9e3779b97f4a7c15ull;
+    uint64_t m_length = 0;
+    uint8_t m_buffer[8] = {};
+    size_t m_pending = 0;
+};
+
+/// Buffers, hashes and forwards bytes to an AtomicFileWriter (FAISS writes many small pieces).
+class HashingFileWriter {
+public:
+    explicit HashingFileWriter(AtomicFileWriter& out) : m_out(out) { m_buffer.reserve(kBuffer); }
+    void write(const void* data, size_t n)
+    {
+        m_hash.update(data, n);
+        const auto* p = static_cast<const uint8_t*>(data);
+        if (m_buffer.size() + n > kBuffer)
+            flush();
+        if (n >= kBuffer)
+            m_out.write(p, n);
+        else
+            m_buffer.insert(m_buffer.end(), p, p + n);
+        m_written += n;
+    }
+    void flush()
+    {
+        if (!m_buffer.empty())
+            m_out.write(m_buffer.data(), m_buffer.size());
+        m_buffer.clear();
+    }
+    uint64_t hash() const { return m_hash.finish(); }
+    size_t written() const { return m_written; }
+
+private:
+    static constexpr size_t kBuffer = size_t(4) << 20;
+    AtomicFileWriter& m_out;
+    std::vector<uint8_t> m_buffer;
+    StreamHash m_hash;
+    size_t m_written = 0;
+};
+
+#ifdef COSMOCLIP_HAVE_FAISS
+/// FAISS's serialisation streamed into the hashing writer.
+struct FaissSink final : faiss::IOWriter {
+    explicit FaissSink(HashingFileWriter& o) : out(o) {}
+    size_t operator()(const void* ptr, size_t size, size_t nitems) override
+    {
+        out.write(ptr, size * nitems);
+        return nitems;
+    }
+    HashingFileWriter& out;
+};
+#endif
+
+/// RAII FILE* for reading.
+struct InputFile {
+    explicit InputFile(const std::string& path) : f(std::fopen(path.c_str(), "rb")) {}
+    ~InputFile()
+    {
+        if (f)
+            std::fclose(f);
+    }
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    bool read(void* p, size_t n) { return std::fread(p, 1, n, f) == n; }
+    std::FILE* f;
 };
 
 }  // namespace
@@ -42,24 +258,220 @@ struct FileHeader {
 #ifdef COSMOCLIP_HAVE_FAISS
 
 struct ApproximateIndex::Impl {
-    std::unique_ptr<faiss::IndexIVFFlat> index;
+    ApproximateKind kind = ApproximateKind::IvfFlat;
+    std::unique_ptr<faiss::IndexIVF> index;  // owns its quantizer; FAISS ids are our row numbers
+    size_t dim = 0;
+    size_t trainedRows = 0;
+    std::vector<int64_t> rowIds;    // row -> caller id, kDeadRow once removed
+    std::vector<int64_t> rowTags;   // row -> caller tag
+    std::vector<uint32_t> liveRows; // live rows ordered by caller id (lookups, entries())
+    size_t dead = 0;
+    HalfVectorStore store;          // IVF-PQ: binary16 rows for re-scoring
+    std::string storagePath;        // where the store spills (setStoragePath)
+    size_t spillRows = HalfVectorStore::kSpillRows;
+
+    // Position in liveRows of the first row whose id is >= id.
+    std::vector<uint32_t>::const_iterator lowerBound(int64_t id) const
+    {
+        return std::lower_bound(liveRows.begin(), liveRows.end(), id,
+                                [&](uint32_t row, int64_t v) { return rowIds[row] < v; });
+    }
+    bool contains(int64_t id) const
+    {
+        const auto it = lowerBound(id);
+        return it != liveRows.end() && rowIds[*it] == id;
+    }
+    void sortLiveRows()
+    {
+        std::sort(liveRows.begin(), liveRows.end(),
+                  [&](uint32_t a, uint32_t b) { return rowIds[a] < rowIds[b]; });
+    }
 };
 
 namespace {
 
-// Lets FAISS ask our filter while it scans the inverted lists.
+// Lets FAISS ask our filter while it scans the inverted lists; FAISS ids are row numbers.
 struct FilterSelector final : faiss::IDSelector {
-    explicit FilterSelector(const SearchFilter& f) : filter(f) {}
-    bool is_member(int64_t id) const override { return filter.accepts(id); }
+    FilterSelector(const SearchFilter& f, const std::vector<int64_t>& ids) : filter(f), rowIds(ids) {}
+    bool is_member(int64_t row) const override
+    {
+        return row >= 0 && static_cast<size_t>(row) < rowIds.size() && rowIds[row] != kDeadRow &&
+               filter.accepts(rowIds[row]);
+    }
     const SearchFilter& filter;
+    const std::vector<int64_t>& rowIds;
 };
 
-size_t autoLists(size_t n)
+std::string faissMessage(const std::exception& e)
 {
-    // sqrt(N) / 2 cells: adding N vectors costs N x cells dot products, which dominates the build
-    // on a small machine (1M vectors: 500 cells). FAISS wants ~39 training points per cell.
-    const size_t byRoot = static_cast<size_t>(std::lround(std::sqrt(static_cast<double>(n)) / 2));
-    return std::clamp<size_t>(byRoot, 1, std::max<size_t>(1, n / 39));
+    return std::string("FAISS: ") + e.what();
+}
+
+/// FAISS's OpenMP threads for one call. Small batches (an incremental update of a few images, a
+/// small catalog's training) run on one thread: FAISS opens a parallel region per step and idle
+/// OpenMP threads spin between them. Steps that are matrix products run on one OpenMP thread too:
+/// OpenBLAS brings its own threads, and OpenMP threads spinning beside them on 2 cores took 60 % of
+/// the CPU time of training at 1M vectors (perf), several times slower than with OpenMP off.
+class OmpThreads {
+public:
+    explicit OmpThreads(size_t work) : m_old(omp_get_max_threads())
+    {
+        if (work < kParallelWork)
+            omp_set_num_threads(1);
+    }
+    static OmpThreads single() { return OmpThreads(0); }
+    ~OmpThreads() { omp_set_num_threads(m_old); }
+    OmpThreads(const OmpThreads&) = delete;
+    OmpThreads& operator=(const OmpThreads&) = delete;
+
+private:
+    static constexpr size_t kParallelWork = 20000;  // vectors
+    int m_old;
+};
+
+std::unique_ptr<faiss::IndexIVF> newFaissIndex(ApproximateKind kind, size_t dim, const ApproximateIndexParams& p)
+{
+    // Inner product throughout: the vectors are unit length, spherical k-means keeps unit centroids.
+    // The coarse quantizer is flat: batches (k-means, add) are assigned by one BLAS matrix product,
+    // single queries by our AVX2 scan of the centroids (nearestLists). An HNSW quantizer was
+    // measured and dropped: Debian's FAISS 1.7.3 computes its distances with scalar code and ignores
+    // a per-query efSearch (recall@10 0.24 instead of 0.81 at 32 of 4096 cells), and assigning 1M
+    // vectors through the graph took longer than the matrix product.
+    auto quantizer = std::make_unique<faiss::IndexFlatIP>(static_cast<int64_t>(dim));
+    std::unique_ptr<faiss::IndexIVF> index;
+    if (kind == ApproximateKind::IvfFlat)
+        index = std::make_unique<faiss::IndexIVFFlat>(quantizer.get(), dim, p.lists, faiss::METRIC_INNER_PRODUCT);
+    else
+        // With inner product IVF-PQ computes its look-up table once per query (q.c is the coarse
+        // score, q.r the PQ part), where L2 needs one per probed cell or lists x 64 KiB of
+        // precomputed tables.
+        index = std::make_unique<faiss::IndexIVFPQ>(quantizer.get(), dim, p.lists, p.pqSubquantizers, 8,
+                                                    faiss::METRIC_INNER_PRODUCT);
+    quantizer.release();
+    index->own_fields = true;
+    return index;
+}
+
+/// The `probes` cells nearest to q (unit length) with their scores q.c, best first: one AVX2 scan
+/// of the flat centroid matrix (FAISS's own single-query scan is scalar in Debian's build).
+void nearestLists(const faiss::IndexIVF& index, const float* q, size_t probes, std::vector<faiss::Index::idx_t>& lists,
+                  std::vector<float>& scores)
+{
+    const auto* flat = dynamic_cast<const faiss::IndexFlat*>(index.quantizer);
+    if (!flat)
+        throw Error("approximate index: unexpected coarse quantizer");
+    const size_t nlist = index.nlist, d = static_cast<size_t>(index.d);
+    std::vector<float> all(nlist);
+    dotRows(reinterpret_cast<const float*>(flat->codes.data()), nlist, d, q, all.data());
+    std::vector<faiss::Index::idx_t> order(nlist);
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(probes), order.end(),
+                      [&](auto a, auto b) { return all[a] > all[b] || (all[a] == all[b] && a < b); });
+    lists.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(probes));
+    scores.resize(probes);
+    for (size_t i = 0; i < probes; ++i)
+        scores[i] = all[lists[i]];
+}
+
+/// IVF-PQ encoding with our AVX2 kernel: each residual x - c (c: its cell's centroid) is cut into
+/// M sub-vectors, and each takes the nearest of its sub-quantizer's 256 centroids, by
+/// argmin(|c_j|^2 / 2 - r.c_j). The codes are FAISS's (one byte per sub-quantizer), appended to
+/// the lists as IndexIVFPQ::add_core would; FAISS's own encoder is scalar in Debian's build
+/// (dsub 8) or allocates a 1 GiB distance table per 32k vectors (dsub >= 16, BLAS): 160 s per 1M
+/// vectors against ~10 s here (bench_ann).
+void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::idx_t* ids,
+                const faiss::Index::idx_t* lists, size_t n)
+{
+    const faiss::ProductQuantizer& pq = index.pq;
+    if (pq.nbits != 8 || !index.by_residual)
+        throw Error("approximate index: unexpected PQ layout");
+    const size_t d = static_cast<size_t>(index.d), m = pq.M, dsub = pq.dsub, ksub = pq.ksub;
+    const auto* flat = dynamic_cast<const faiss::IndexFlat*>(index.quantizer);
+    if (!flat)
+        throw Error("approximate index: unexpected coarse quantizer");
+    const float* centroids = reinterpret_cast<const float*>(flat->codes.data());
+    for (size_t i = 0; i < n; ++i)
+        if (lists[i] < 0 || static_cast<size_t>(lists[i]) >= index.nlist)
+            throw Error("approximate index: a vector was not assigned to a cell");
+    std::vector<float> halfNorms(m * ksub);
+    for (size_t j = 0; j < m * ksub; ++j)
+        halfNorms[j] = 0.5f * dot(pq.centroids.data() + j * dsub, pq.centroids.data() + j * dsub, dsub);
+    std::vector<uint8_t> codes(n * pq.code_size);
+    const auto count = static_cast<int64_t>(n);
+#pragma omp parallel
+    {
+        std::vector<float> residual(d), scores(ksub);
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < count; ++i) {
+            const float* v = x + static_cast<size_t>(i) * d;
+            const float* c = centroids + static_cast<size_t>(lists[i]) * d;
+            for (size_t k = 0; k < d; ++k)
+                residual[k] = v[k] - c[k];
+            uint8_t* code = codes.data() + static_cast<size_t>(i) * pq.code_size;
+            for (size_t sub = 0; sub < m; ++sub) {
+                dotRows(pq.centroids.data() + sub * ksub * dsub, ksub, dsub, residual.data() + sub * dsub, scores.data());
+                const float* h = halfNorms.data() + sub * ksub;
+                size_t best = 0;
+                float bestValue = h[0] - scores[0];
+                for (size_t j = 1; j < ksub; ++j) {
+                    const float value = h[j] - scores[j];
+                    if (value < bestValue) {
+                        bestValue = value;
+                        best = j;
+                    }
+                }
+                code[sub] = static_cast<uint8_t>(best);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+        index.invlists->add_entry(static_cast<size_t>(lists[i]), ids[i], codes.data() + i * pq.code_size);
+    index.ntotal += count;
+}
+
+/// The k best of the probed IVF-Flat cells, scored with our AVX2 kernel (FAISS's own scan is a
+/// scalar loop in Debian's build): exact float32 cosines, the same as VectorIndex computes.
+std::vector<SearchHit> scanFlatLists(const faiss::IndexIVF& index, const std::vector<int64_t>& rowIds,
+                                     const float* q, size_t k, size_t probes, const SearchFilter& filter)
+{
+    const size_t d = static_cast<size_t>(index.d);
+    std::vector<faiss::Index::idx_t> lists;
+    std::vector<float> coarse;
+    nearestLists(index, q, probes, lists, coarse);
+    auto worse = [](const SearchHit& a, const SearchHit& b) { return betterHit(a, b); };
+    std::priority_queue<SearchHit, std::vector<SearchHit>, decltype(worse)> top(worse);  // worst on top
+    std::vector<float> scores;
+    for (const auto list : lists) {
+        if (list < 0)
+            continue;
+        const size_t n = index.invlists->list_size(static_cast<size_t>(list));
+        if (n == 0)
+            continue;
+        faiss::InvertedLists::ScopedCodes codes(index.invlists, static_cast<size_t>(list));
+        faiss::InvertedLists::ScopedIds rows(index.invlists, static_cast<size_t>(list));
+        scores.resize(n);
+        dotRows(reinterpret_cast<const float*>(codes.get()), n, d, q, scores.data());
+        for (size_t i = 0; i < n; ++i) {
+            const auto row = rows[i];
+            if (row < 0 || static_cast<size_t>(row) >= rowIds.size() || rowIds[row] == kDeadRow)
+                continue;
+            const SearchHit hit{rowIds[row], scores[i]};
+            if (top.size() == k && !betterHit(hit, top.top()))
+                continue;
+            if (!filter.isEmpty() && !filter.accepts(hit.id))
+                continue;
+            top.push(hit);
+            if (top.size() > k)
+                top.pop();
+        }
+    }
+    std::vector<SearchHit> hits;
+    while (!top.empty()) {
+        hits.push_back(top.top());
+        top.pop();
+    }
+    std::sort(hits.begin(), hits.end(), betterHit);
+    return hits;
 }
 
 }  // namespace
@@ -69,45 +481,169 @@ bool ApproximateIndex::available()
     return true;
 }
 
-void ApproximateIndex::build(const float* vectors, const int64_t* ids, size_t n, size_t dim,
+void ApproximateIndex::train(const float* samples, size_t n, size_t dim, size_t expectedRows,
                              const ApproximateIndexParams& params)
 {
     if (n == 0 || dim == 0)
         throw Error("approximate index: nothing to index");
-    std::vector<float> data(vectors, vectors + n * dim);
+    const ApproximateIndexParams p = params.resolve(std::max(expectedRows, n), dim);
+    if (*p.kind == ApproximateKind::IvfPq && dim % p.pqSubquantizers != 0)
+        throw Error("approximate index: " + std::to_string(p.pqSubquantizers) +
+                    " PQ sub-quantizers do not divide dimension " + std::to_string(dim));
+    // An even stride through the samples: deterministic, and it sees every part of them.
+    const size_t count = std::min(n, p.trainSamples);
+    if (*p.kind == ApproximateKind::IvfPq && count < ApproximateIndexParams::kMinPqRows)
+        throw Error("approximate index: IVF-PQ needs at least " + std::to_string(ApproximateIndexParams::kMinPqRows) +
+                    " training vectors, got " + std::to_string(count) +
+                    " (use IVF-Flat for so few)");
+    std::vector<float> train(count * dim);
+    for (size_t s = 0; s < count; ++s) {
+        const size_t row = static_cast<size_t>(double(s) * double(n) / double(count));
+        std::copy_n(samples + row * dim, dim, train.data() + s * dim);
+    }
+    for (float v : train)
+        if (!std::isfinite(v))
+            throw Error("approximate index: a vector holds NaN or infinity");
+    l2NormalizeRows(train.data(), count, dim);
+    const size_t lists = std::min(p.lists, count);
+
+    auto impl = std::make_unique<Impl>();
+    impl->kind = *p.kind;
+    impl->dim = dim;
+    impl->trainedRows = std::max(expectedRows, n);
+    impl->store = HalfVectorStore(dim);
+    impl->storagePath = m_impl ? m_impl->storagePath : std::string();
+    impl->spillRows = m_impl ? m_impl->spillRows : HalfVectorStore::kSpillRows;
+    if (impl->kind == ApproximateKind::IvfPq && !impl->storagePath.empty())
+        impl->store.setSpillPrefix(impl->storagePath, impl->spillRows);
+    try {
+        // k-means assigns by matrix products (OpenBLAS threads), see OmpThreads.
+        const auto threads = OmpThreads::single();
+        ApproximateIndexParams q = p;
+        q.lists = lists;
+        impl->index = newFaissIndex(impl->kind, dim, q);
+        impl->index->cp.niter = static_cast<int>(std::max<size_t>(1, p.trainIterations));
+        impl->index->cp.max_points_per_centroid = static_cast<int>(count / lists + 1);
+        impl->index->cp.min_points_per_centroid = 1;  // no "please provide more points" warning
+        impl->index->cp.seed = 1234;
+        impl->index->cp.verbose = false;
+        if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(impl->index.get())) {
+            ivfpq->pq.cp.seed = 1234;
+            ivfpq->pq.cp.min_points_per_centroid = 1;
+        }
+        impl->index->train(static_cast<int64_t>(count), train.data());
+    } catch (const faiss::FaissException& e) {
+        throw Error("approximate index: " + faissMessage(e));
+    } catch (const std::bad_alloc&) {
+        throw Error("approximate index: out of memory while training");
+    }
+    m_impl = std::move(impl);
+    m_probes = p.probes;
+    m_rerank = m_impl->kind == ApproximateKind::IvfPq ? p.rerank : 0;
+}
+
+void ApproximateIndex::setStoragePath(const std::string& indexPath, size_t rowsPerSegment)
+{
+    if (!m_impl)
+        m_impl = std::make_unique<Impl>();
+    m_impl->storagePath = indexPath;
+    m_impl->spillRows = rowsPerSegment;
+    if (m_impl->kind == ApproximateKind::IvfPq)
+        m_impl->store.setSpillPrefix(indexPath, rowsPerSegment);
+}
+
+void ApproximateIndex::add(const int64_t* ids, const float* vectors, size_t n, const int64_t* tags)
+{
+    if (!isBuilt())
+        throw Error("approximate index: add before train");
+    if (n == 0)
+        return;
+    Impl& im = *m_impl;
+    const size_t d = im.dim;
+    if (im.rowIds.size() + n > UINT32_MAX)
+        throw Error("approximate index: more than 4G rows");
+    // Checks first, so that a rejected batch changes nothing.
+    std::vector<int64_t> sorted(ids, ids + n);
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        throw Error("approximate index: an id is repeated in one add");
+    for (int64_t id : sorted)
+        if (id == kDeadRow || im.contains(id))
+            throw Error("approximate index: id " + std::to_string(id) + " is already stored");
+    std::vector<float> data(vectors, vectors + n * d);
     for (float v : data)
         if (!std::isfinite(v))
             throw Error("approximate index: a vector holds NaN or infinity");
-    l2NormalizeRows(data.data(), n, dim);
+    l2NormalizeRows(data.data(), n, d);
 
-    const size_t lists = std::min(n, params.lists ? params.lists : autoLists(n));
-    const size_t samples =
-        std::clamp<size_t>(params.trainSamples ? params.trainSamples : 64 * lists, lists, n);
-    // An even stride through the rows: deterministic, and it sees every part of the catalog.
-    std::vector<float> train(samples * dim);
-    for (size_t s = 0; s < samples; ++s) {
-        const size_t row = static_cast<size_t>(static_cast<double>(s) * static_cast<double>(n) /
-                                                static_cast<double>(samples));
-        std::copy_n(data.data() + row * dim, dim, train.data() + s * dim);
-    }
+    const size_t first = im.rowIds.size();
+    std::vector<faiss::Index::idx_t> rows(n);
+    std::iota(rows.begin(), rows.end(), static_cast<faiss::Index::idx_t>(first));
     try {
-        auto quantizer = std::make_unique<faiss::IndexFlatIP>(static_cast<int64_t>(dim));
-        auto index = std::make_unique<faiss::IndexIVFFlat>(quantizer.get(), dim, lists,
-                                                           faiss::METRIC_INNER_PRODUCT);
-        index->own_fields = true;
-        quantizer.release();
-        index->cp.niter = static_cast<int>(std::max<size_t>(1, params.trainIterations));
-        index->cp.max_points_per_centroid = static_cast<int>(samples / lists + 1);
-        index->cp.seed = 1234;
-        index->cp.verbose = false;
-        index->train(static_cast<int64_t>(samples), train.data());
-        index->add_with_ids(static_cast<int64_t>(n), data.data(), ids);
-        m_impl = std::make_unique<Impl>();
-        m_impl->index = std::move(index);
+        const OmpThreads threads(n);
+        // Assignment is one BLAS matrix product (its own threads, see OmpThreads).
+        std::vector<faiss::Index::idx_t> lists(n);
+        {
+            const auto blasOnly = OmpThreads::single();
+            im.index->quantizer->assign(static_cast<int64_t>(n), data.data(), lists.data());
+        }
+        if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(im.index.get()))
+            addPqCodes(*ivfpq, data.data(), rows.data(), lists.data(), n);
+        else
+            im.index->add_core(static_cast<int64_t>(n), data.data(), rows.data(), lists.data());
     } catch (const faiss::FaissException& e) {
-        throw Error(std::string("approximate index: FAISS: ") + e.what());
+        throw Error("approximate index: " + faissMessage(e));
     }
-    m_probes = std::min(lists, params.probes ? params.probes : std::max<size_t>(16, lists / 16));
+    if (im.kind == ApproximateKind::IvfPq)
+        im.store.append(data.data(), n);
+    im.rowIds.insert(im.rowIds.end(), ids, ids + n);
+    if (tags)
+        im.rowTags.insert(im.rowTags.end(), tags, tags + n);
+    else
+        im.rowTags.resize(im.rowTags.size() + n, 0);
+    const size_t oldLive = im.liveRows.size();
+    for (size_t i = 0; i < n; ++i)
+        im.liveRows.push_back(static_cast<uint32_t>(first + i));
+    // New rows usually come in id order after the old ones: sort the new part, then merge.
+    std::sort(im.liveRows.begin() + static_cast<std::ptrdiff_t>(oldLive), im.liveRows.end(),
+              [&](uint32_t a, uint32_t b) { return im.rowIds[a] < im.rowIds[b]; });
+    std::inplace_merge(im.liveRows.begin(), im.liveRows.begin() + static_cast<std::ptrdiff_t>(oldLive),
+                       im.liveRows.end(), [&](uint32_t a, uint32_t b) { return im.rowIds[a] < im.rowIds[b]; });
+}
+
+size_t ApproximateIndex::remove(const int64_t* ids, size_t n)
+{
+    if (!isBuilt() || n == 0)
+        return 0;
+    Impl& im = *m_impl;
+    std::vector<uint8_t> bitmap((im.rowIds.size() + 7) / 8, 0);
+    size_t found = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const auto it = im.lowerBound(ids[i]);
+        if (it == im.liveRows.end() || im.rowIds[*it] != ids[i])
+            continue;
+        const uint32_t row = *it;
+        if (!(bitmap[row / 8] & (1u << (row % 8)))) {
+            bitmap[row / 8] |= static_cast<uint8_t>(1u << (row % 8));
+            ++found;
+        }
+    }
+    if (found == 0)
+        return 0;
+    try {
+        const OmpThreads threads(im.rowIds.size() / 16);  // a pass over every list
+        faiss::IDSelectorBitmap selector(im.rowIds.size(), bitmap.data());
+        im.index->remove_ids(selector);
+    } catch (const faiss::FaissException& e) {
+        throw Error("approximate index: " + faissMessage(e));
+    }
+    auto isRemoved = [&](uint32_t row) { return (bitmap[row / 8] >> (row % 8)) & 1u; };
+    im.liveRows.erase(std::remove_if(im.liveRows.begin(), im.liveRows.end(), isRemoved), im.liveRows.end());
+    for (size_t row = 0; row < im.rowIds.size(); ++row)
+        if (isRemoved(static_cast<uint32_t>(row)))
+            im.rowIds[row] = kDeadRow;
+    im.dead += found;
+    return found;
 }
 
 bool ApproximateIndex::isBuilt() const
@@ -115,14 +651,19 @@ bool ApproximateIndex::isBuilt() const
     return m_impl && m_impl->index;
 }
 
+ApproximateKind ApproximateIndex::kind() const
+{
+    return isBuilt() ? m_impl->kind : ApproximateKind::IvfFlat;
+}
+
 size_t ApproximateIndex::size() const
 {
-    return isBuilt() ? static_cast<size_t>(m_impl->index->ntotal) : 0;
+    return isBuilt() ? m_impl->liveRows.size() : 0;
 }
 
 size_t ApproximateIndex::dim() const
 {
-    return isBuilt() ? static_cast<size_t>(m_impl->index->d) : 0;
+    return isBuilt() ? m_impl->dim : 0;
 }
 
 size_t ApproximateIndex::lists() const
@@ -130,98 +671,279 @@ size_t ApproximateIndex::lists() const
     return isBuilt() ? m_impl->index->nlist : 0;
 }
 
+bool ApproximateIndex::contains(int64_t id) const
+{
+    return isBuilt() && m_impl->contains(id);
+}
+
+std::vector<std::pair<int64_t, int64_t>> ApproximateIndex::entries() const
+{
+    std::vector<std::pair<int64_t, int64_t>> out;
+    if (!isBuilt())
+        return out;
+    out.reserve(m_impl->liveRows.size());
+    for (uint32_t row : m_impl->liveRows)
+        out.emplace_back(m_impl->rowIds[row], m_impl->rowTags[row]);
+    return out;
+}
+
+size_t ApproximateIndex::trainedRows() const
+{
+    return isBuilt() ? m_impl->trainedRows : 0;
+}
+
+size_t ApproximateIndex::deadRows() const
+{
+    return isBuilt() ? m_impl->dead : 0;
+}
+
+bool ApproximateIndex::wantsRetrain(size_t adding, size_t removing) const
+{
+    if (!isBuilt())
+        return true;
+    const size_t live = size() + adding - std::min(removing, size());
+    const size_t trained = m_impl->trainedRows, dead = m_impl->dead + removing;
+    return live > 2 * trained || (live * 4 < trained && trained > 1000) || dead > std::max<size_t>(live, 1000);
+}
+
+void ApproximateIndex::setSearchThreads(size_t threads)
+{
+    // FAISS parallelises one query only over its probed lists (parallel_mode 1); mode 0 splits
+    // queries, which for a single query means one thread.
+    if (isBuilt())
+        m_impl->index->parallel_mode = threads == 1 ? 0 : 1;
+}
+
+size_t ApproximateIndex::memoryBytes() const
+{
+    if (!isBuilt())
+        return 0;
+    const Impl& im = *m_impl;
+    size_t bytes = im.rowIds.capacity() * 8 + im.rowTags.capacity() * 8 + im.liveRows.capacity() * 4 +
+                   im.store.heapBytes();
+    const auto* invlists = im.index->invlists;
+    for (size_t l = 0; l < im.index->nlist; ++l)
+        bytes += invlists->list_size(l) * (invlists->code_size + sizeof(faiss::Index::idx_t));
+    bytes += im.index->nlist * im.dim * sizeof(float);  // centroids
+    if (im.kind == ApproximateKind::IvfPq) {
+        const auto* pq = dynamic_cast<const faiss::IndexIVFPQ*>(im.index.get());
+        if (pq)
+            bytes += pq->pq.centroids.size() * sizeof(float) + pq->precomputed_table.size() * sizeof(float);
+    }
+    return bytes;
+}
+
 std::vector<SearchHit> ApproximateIndex::search(const float* query, size_t k, size_t probes,
                                                 const SearchFilter& filter) const
 {
     if (!isBuilt())
         throw Error("approximate index: not built");
-    const size_t d = dim();
+    const Impl& im = *m_impl;
+    const size_t d = im.dim;
     for (size_t i = 0; i < d; ++i)
         if (!std::isfinite(query[i]))
             throw Error("approximate index: the query holds NaN or infinity");
-    std::vector<float> q = l2Normalized(query, d);
+    const std::vector<float> q = l2Normalized(query, d);
     k = std::min(k, size());
     if (k == 0)
         return {};
-    // One extra so that excluding the query image still leaves k.
-    const size_t fetch = std::min(size(), k + (filter.excludeId ? 1 : 0));
+    const bool rescore = im.kind == ApproximateKind::IvfPq;
+    // One extra so that excluding the query image still leaves k; IVF-PQ fetches its re-rank depth.
+    size_t fetch = k + (filter.excludeId ? 1 : 0);
+    if (rescore)
+        fetch = std::max(fetch, m_rerank);
+    fetch = std::min(fetch, size());
 
-    FilterSelector selector(filter);
+    const size_t nprobe = std::clamp<size_t>(probes ? probes : m_probes, 1, lists());
+    if (!rescore) {
+        try {
+            return scanFlatLists(*im.index, im.rowIds, q.data(), k, nprobe, filter);
+        } catch (const faiss::FaissException& e) {
+            throw Error("approximate index: " + faissMessage(e));
+        }
+    }
+    FilterSelector selector(filter, im.rowIds);
     faiss::SearchParametersIVF sp;
-    sp.nprobe = std::min(lists(), probes ? probes : m_probes);
+    sp.nprobe = nprobe;
     sp.sel = filter.isEmpty() ? nullptr : &selector;
     std::vector<float> scores(fetch);
-    std::vector<int64_t> labels(fetch);
+    std::vector<faiss::Index::idx_t> rows(fetch);
     try {
-        m_impl->index->search(1, q.data(), static_cast<int64_t>(fetch), scores.data(),
-                              labels.data(), &sp);
+        std::vector<faiss::Index::idx_t> lists;
+        std::vector<float> coarse;
+        nearestLists(*im.index, q.data(), nprobe, lists, coarse);
+        im.index->search_preassigned(1, q.data(), static_cast<int64_t>(fetch), lists.data(), coarse.data(),
+                                     scores.data(), rows.data(), false, &sp);
     } catch (const faiss::FaissException& e) {
-        throw Error(std::string("approximate index: FAISS: ") + e.what());
+        throw Error("approximate index: " + faissMessage(e));
     }
     std::vector<SearchHit> hits;
-    for (size_t i = 0; i < fetch; ++i)
-        if (labels[i] >= 0 && filter.accepts(labels[i]))
-            hits.push_back({labels[i], scores[i]});
+    hits.reserve(fetch);
+    for (size_t i = 0; i < fetch; ++i) {
+        const auto row = rows[i];
+        if (row < 0 || static_cast<size_t>(row) >= im.rowIds.size() || im.rowIds[row] == kDeadRow)
+            continue;
+        const int64_t id = im.rowIds[row];
+        if (!filter.accepts(id))
+            continue;
+        float score = scores[i];
+        if (rescore)
+            dotRowsHalfAnyCpu(im.store.row(static_cast<size_t>(row)), 1, d, q.data(), &score);
+        hits.push_back({id, score});
+    }
     std::sort(hits.begin(), hits.end(), betterHit);
     if (hits.size() > k)
         hits.resize(k);
     return hits;
 }
 
-void ApproximateIndex::save(const std::string& path) const
+void ApproximateIndex::save(const std::string& path)
 {
     if (!isBuilt())
         throw Error(path, "approximate index: not built, nothing to save");
-    faiss::VectorIOWriter writer;
-    try {
-        faiss::write_index(m_impl->index.get(), &writer);
-    } catch (const faiss::FaissException& e) {
-        throw Error(path, std::string("FAISS cannot serialise the index: ") + e.what());
-    }
+    Impl& im = *m_impl;
+    std::vector<HalfVectorStore::SegmentInfo> segments;
+    if (im.kind == ApproximateKind::IvfPq)
+        segments = im.store.persist(path);  // rows first: the index file never names a missing one
+
     FileHeader header{};
     std::memcpy(header.magic, kMagic, sizeof kMagic);
     header.version = kFormatVersion;
-    header.dim = static_cast<uint32_t>(dim());
-    header.count = size();
+    header.kind = static_cast<uint32_t>(im.kind);
+    header.dim = static_cast<uint32_t>(im.dim);
+    header.rows = im.rowIds.size();
+    header.live = im.liveRows.size();
+    header.trainedRows = im.trainedRows;
     header.probes = m_probes;
-    std::vector<uint8_t> bytes(sizeof header + writer.data.size());
-    std::memcpy(bytes.data(), &header, sizeof header);
-    std::copy(writer.data.begin(), writer.data.end(), bytes.begin() + sizeof header);
-    writeFileAtomically(path, bytes.data(), bytes.size());
+    header.rerank = m_rerank;
+    header.segments = segments.size();
+
+    AtomicFileWriter file(path);
+    HashingFileWriter out(file);
+    out.write(&header, sizeof header);
+    out.write(im.rowIds.data(), im.rowIds.size() * sizeof(int64_t));
+    out.write(im.rowTags.data(), im.rowTags.size() * sizeof(int64_t));
+    out.write(segments.data(), segments.size() * sizeof(HalfVectorStore::SegmentInfo));
+    const size_t before = out.written();
+    try {
+        FaissSink sink(out);
+        faiss::write_index(im.index.get(), &sink);
+    } catch (const faiss::FaissException& e) {
+        throw Error(path, "cannot serialise the approximate index: " + faissMessage(e));
+    }
+    const uint64_t faissBytes = out.written() - before;
+    out.write(&faissBytes, sizeof faissBytes);
+    const uint64_t checksum = out.hash();
+    out.write(&checksum, sizeof checksum);
+    out.flush();
+    file.commit();
+    HalfVectorStore::removeUnreferenced(path, segments);
 }
 
 ApproximateIndex ApproximateIndex::load(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path, "cannot open the approximate index");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     FileHeader header{};
-    if (bytes.size() < sizeof header)
-        throw Error(path, "not a CosmoCLIP approximate index (too short)");
-    std::memcpy(&header, bytes.data(), sizeof header);
-    if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
-        throw Error(path, "not a CosmoCLIP approximate index");
-    if (header.version != kFormatVersion)
-        throw Error(path, "approximate index format version " + std::to_string(header.version) +
-                              " is not supported (expected " + std::to_string(kFormatVersion) + ")");
-    faiss::VectorIOReader reader;
-    reader.data.assign(bytes.begin() + sizeof header, bytes.end());
-    std::unique_ptr<faiss::Index> raw;
-    try {
-        raw.reset(faiss::read_index(&reader));
-    } catch (const faiss::FaissException& e) {
-        throw Error(path, std::string("damaged approximate index: ") + e.what());
+    uint64_t faissBytes = 0;
+    {
+        InputFile in(path);
+        if (!in.f)
+            throw Error(path, "cannot open the approximate index");
+        std::error_code ec;
+        const uint64_t fileSize = std::filesystem::file_size(path, ec);
+        const size_t got = std::fread(&header, 1, sizeof header, in.f);
+        if (got >= sizeof kMagic && std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
+            throw Error(path, "not a CosmoCLIP approximate index (move it away to let it be rebuilt)");
+        if (ec || got != sizeof header)
+            throw ApproximateIndexDamaged(path, "approximate index is truncated");
+        if (header.version > kFormatVersion)
+            throw Error(path, "approximate index format version " + std::to_string(header.version) +
+                                  " was written by a newer CosmoCLIP (this one reads up to " +
+                                  std::to_string(kFormatVersion) + ")");
+        if (header.version < kFormatVersion)
+            throw ApproximateIndexDamaged(path, "approximate index format version " +
+                                                    std::to_string(header.version) + " is outdated");
+        if (fileSize < sizeof header + kTrailerBytes)
+            throw ApproximateIndexDamaged(path, "approximate index is truncated");
+        // The whole file is checked before FAISS parses it: a damaged length field could otherwise
+        // make it allocate without bound.
+        StreamHash hash;
+        hash.update(&header, sizeof header);
+        std::vector<uint8_t> buffer(size_t(4) << 20);
+        uint8_t last8[8] = {};  // the last 8 hashed bytes: the FAISS byte count
+        for (uint64_t left = fileSize - sizeof header - 8; left > 0;) {
+            const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
+            if (!in.read(buffer.data(), want))
+                throw ApproximateIndexDamaged(path, "approximate index is truncated");
+            hash.update(buffer.data(), want);
+            left -= want;
+            const size_t keep = std::min<size_t>(want, 8);
+            std::memmove(last8, last8 + keep, 8 - keep);
+            std::memcpy(last8 + 8 - keep, buffer.data() + want - keep, keep);
+        }
+        std::memcpy(&faissBytes, last8, 8);
+        uint64_t stored = 0;
+        if (!in.read(&stored, sizeof stored) || stored != hash.finish())
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (checksum mismatch)");
+        const uint64_t expected = sizeof header + header.rows * 16 +
+                                  header.segments * sizeof(HalfVectorStore::SegmentInfo) + faissBytes + kTrailerBytes;
+        if (expected != fileSize || header.kind > 1 || header.dim == 0 || header.live > header.rows)
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (inconsistent sizes)");
     }
-    auto* ivf = dynamic_cast<faiss::IndexIVFFlat*>(raw.get());
-    if (!ivf || ivf->metric_type != faiss::METRIC_INNER_PRODUCT ||
-        static_cast<uint64_t>(ivf->ntotal) != header.count || static_cast<uint32_t>(ivf->d) != header.dim)
-        throw Error(path, "damaged approximate index (the header does not match the FAISS index)");
-    raw.release();
+
+    InputFile in(path);
+    if (!in.f || std::fseek(in.f, static_cast<long>(sizeof header), SEEK_SET) != 0)
+        throw Error(path, "cannot read the approximate index");
+    auto impl = std::make_unique<Impl>();
+    impl->kind = static_cast<ApproximateKind>(header.kind);
+    impl->dim = header.dim;
+    impl->trainedRows = header.trainedRows;
+    impl->rowIds.resize(header.rows);
+    impl->rowTags.resize(header.rows);
+    std::vector<HalfVectorStore::SegmentInfo> segments(header.segments);
+    if (!in.read(impl->rowIds.data(), header.rows * 8) || !in.read(impl->rowTags.data(), header.rows * 8) ||
+        !in.read(segments.data(), segments.size() * sizeof(HalfVectorStore::SegmentInfo)))
+        throw ApproximateIndexDamaged(path, "approximate index is truncated");
+    try {
+        faiss::FileIOReader reader(in.f);
+        std::unique_ptr<faiss::Index> raw(faiss::read_index(&reader));
+        auto* ivf = dynamic_cast<faiss::IndexIVF*>(raw.get());
+        const bool rightType = impl->kind == ApproximateKind::IvfPq
+                                   ? dynamic_cast<faiss::IndexIVFPQ*>(raw.get()) != nullptr
+                                   : dynamic_cast<faiss::IndexIVFFlat*>(raw.get()) != nullptr;
+        if (!ivf || !rightType || static_cast<uint64_t>(ivf->ntotal) != header.live ||
+            static_cast<uint32_t>(ivf->d) != header.dim)
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (the header does not match the FAISS index)");
+        if (!dynamic_cast<faiss::IndexFlatIP*>(ivf->quantizer) || ivf->metric_type != faiss::METRIC_INNER_PRODUCT)
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (unexpected quantizer)");
+        raw.release();
+        impl->index.reset(ivf);
+    } catch (const faiss::FaissException& e) {
+        throw ApproximateIndexDamaged(path, "approximate index is damaged: " + faissMessage(e));
+    } catch (const std::bad_alloc&) {
+        throw ApproximateIndexDamaged(path, "approximate index is damaged (absurd sizes)");
+    }
+    for (size_t row = 0; row < impl->rowIds.size(); ++row) {
+        if (impl->rowIds[row] == kDeadRow)
+            ++impl->dead;
+        else
+            impl->liveRows.push_back(static_cast<uint32_t>(row));
+    }
+    impl->sortLiveRows();
+    if (impl->liveRows.size() != header.live)
+        throw ApproximateIndexDamaged(path, "approximate index is damaged (row count)");
+    if (impl->kind == ApproximateKind::IvfPq) {
+        try {
+            impl->store = HalfVectorStore::open(path, impl->dim, segments);
+        } catch (const Error& e) {
+            throw ApproximateIndexDamaged(path, std::string("approximate index is incomplete: ") + e.what());
+        }
+        if (impl->store.size() != header.rows)
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (vector store rows)");
+    }
     ApproximateIndex out;
-    out.m_impl = std::make_unique<Impl>();
-    out.m_impl->index.reset(ivf);
-    out.m_probes = std::clamp<size_t>(header.probes, 1, ivf->nlist);
+    out.m_impl = std::move(impl);
+    out.m_probes = std::clamp<size_t>(header.probes, 1, out.m_impl->index->nlist);
+    out.m_rerank = out.m_impl->kind == ApproximateKind::IvfPq ? std::max<size_t>(1, header.rerank) : 0;
     return out;
 }
 
@@ -234,15 +956,31 @@ bool ApproximateIndex::available()
     return false;
 }
 
-void ApproximateIndex::build(const float*, const int64_t*, size_t, size_t,
-                             const ApproximateIndexParams&)
+void ApproximateIndex::train(const float*, size_t, size_t, size_t, const ApproximateIndexParams&)
 {
     throw Error(kNotAvailable);
 }
 
+void ApproximateIndex::add(const int64_t*, const float*, size_t, const int64_t*)
+{
+    throw Error(kNotAvailable);
+}
+
+size_t ApproximateIndex::remove(const int64_t*, size_t)
+{
+    throw Error(kNotAvailable);
+}
+
+void ApproximateIndex::setStoragePath(const std::string&, size_t) {}
+
 bool ApproximateIndex::isBuilt() const
 {
     return false;
+}
+
+ApproximateKind ApproximateIndex::kind() const
+{
+    return ApproximateKind::IvfFlat;
 }
 
 size_t ApproximateIndex::size() const
@@ -260,13 +998,44 @@ size_t ApproximateIndex::lists() const
     return 0;
 }
 
-std::vector<SearchHit> ApproximateIndex::search(const float*, size_t, size_t,
-                                                const SearchFilter&) const
+bool ApproximateIndex::contains(int64_t) const
+{
+    return false;
+}
+
+std::vector<std::pair<int64_t, int64_t>> ApproximateIndex::entries() const
+{
+    return {};
+}
+
+size_t ApproximateIndex::trainedRows() const
+{
+    return 0;
+}
+
+size_t ApproximateIndex::deadRows() const
+{
+    return 0;
+}
+
+bool ApproximateIndex::wantsRetrain(size_t, size_t) const
+{
+    return true;
+}
+
+void ApproximateIndex::setSearchThreads(size_t) {}
+
+size_t ApproximateIndex::memoryBytes() const
+{
+    return 0;
+}
+
+std::vector<SearchHit> ApproximateIndex::search(const float*, size_t, size_t, const SearchFilter&) const
 {
     throw Error(kNotAvailable);
 }
 
-void ApproximateIndex::save(const std::string&) const
+void ApproximateIndex::save(const std::string&)
 {
     throw Error(kNotAvailable);
 }
@@ -286,6 +1055,13 @@ ApproximateIndex& ApproximateIndex::operator=(ApproximateIndex&&) noexcept = def
 void ApproximateIndex::build(const VectorIndex& exact, const ApproximateIndexParams& params)
 {
     build(exact.data(), exact.ids().data(), exact.size(), exact.dim(), params);
+}
+
+void ApproximateIndex::build(const float* vectors, const int64_t* ids, size_t n, size_t dim,
+                             const ApproximateIndexParams& params)
+{
+    train(vectors, n, dim, n, params);
+    add(ids, vectors, n);
 }
 
 }  // namespace cosmoclip

@@ -3,6 +3,7 @@
 #include "retrieval/vectormath.h"
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -157,6 +158,77 @@ void dotRowsHalf(const uint16_t*, size_t, size_t, const float*, float*)
 }
 
 #endif
+
+uint16_t floatToHalfPortable(float value)
+{
+    uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+    const uint32_t mag = bits & 0x7fffffffu;
+    if (mag >= 0x7f800000u)  // infinity, NaN (kept quiet)
+        return sign | (mag > 0x7f800000u ? 0x7e00u : 0x7c00u);
+    if (mag >= 0x477ff000u)  // 65520 and up round to infinity
+        return sign | 0x7c00u;
+    if (mag < 0x38800000u) {  // below 2^-14: a subnormal half, in steps of 2^-24 (exact product)
+        float a = 0.0f;
+        std::memcpy(&a, &mag, sizeof a);
+        return sign | static_cast<uint16_t>(std::nearbyint(a * 16777216.0f));
+    }
+    uint32_t h = ((mag >> 23) - 112u) << 10 | (mag & 0x7fffffu) >> 13;
+    const uint32_t rest = mag & 0x1fffu;  // round to nearest, ties to even; a carry is correct
+    if (rest > 0x1000u || (rest == 0x1000u && (h & 1u)))
+        ++h;
+    return sign | static_cast<uint16_t>(h);
+}
+
+float halfToFloatPortable(uint16_t h)
+{
+    const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+    const uint32_t exponent = (h >> 10) & 0x1fu;
+    const uint32_t mantissa = h & 0x3ffu;
+    if (exponent == 0) {
+        const float v = std::ldexp(static_cast<float>(mantissa), -24);
+        return sign ? -v : v;
+    }
+    const uint32_t bits = sign | (exponent == 31 ? 0x7f800000u : (exponent + 112u) << 23) | mantissa << 13;
+    float out = 0.0f;
+    std::memcpy(&out, &bits, sizeof out);
+    return out;
+}
+
+void toHalf(const float* in, uint16_t* out, size_t n)
+{
+    if (halfPrecisionAvailable()) {
+        floatToHalf(in, out, n);
+        return;
+    }
+    for (size_t i = 0; i < n; ++i)
+        out[i] = floatToHalfPortable(in[i]);
+}
+
+void fromHalf(const uint16_t* in, float* out, size_t n)
+{
+    if (halfPrecisionAvailable()) {
+        halfToFloat(in, out, n);
+        return;
+    }
+    for (size_t i = 0; i < n; ++i)
+        out[i] = halfToFloatPortable(in[i]);
+}
+
+void dotRowsHalfAnyCpu(const uint16_t* rows, size_t n, size_t dim, const float* q, float* out)
+{
+    if (halfPrecisionAvailable()) {
+        dotRowsHalf(rows, n, dim, q, out);
+        return;
+    }
+    for (size_t r = 0; r < n; ++r) {
+        double sum = 0.0;
+        for (size_t d = 0; d < dim; ++d)
+            sum += static_cast<double>(halfToFloatPortable(rows[r * dim + d])) * q[d];
+        out[r] = static_cast<float>(sum);
+    }
+}
 
 double halfDotErrorBound(size_t dim)
 {

@@ -196,7 +196,7 @@ private slots:
         const auto approximate = runCli(base + QStringList{"--index", "approximate"});
         if (approximate.exitCode == 1 && approximate.err.contains("not available")) QSKIP("this build has no FAISS");
         QVERIFY2(approximate.exitCode == 0, qPrintable(approximate.err));
-        QVERIFY(QFileInfo::exists(m_db + ".model1.ivf"));
+        QVERIFY(QFileInfo::exists(m_db + ".model1.ann"));
         // Few vectors make one cell: the approximate scan sees every vector.
         const auto a = approximate.json();
         QCOMPARE(a["results"].size(), exact["results"].size());

@@ -2,12 +2,16 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
 
 #include "common/error.h"
 #include "retrieval/approximateindex.h"
+#include "retrieval/halfprecision.h"
+#include "retrieval/halfvectorstore.h"
 #include "retrieval/vectorindex.h"
 #include "retrieval/vectormath.h"
 
@@ -79,9 +83,64 @@ bool sameHits(const std::vector<SearchHit>& a, const std::vector<SearchHit>& b)
     return ia == ib;
 }
 
+ApproximateIndexParams smallPq()
+{
+    ApproximateIndexParams p;
+    p.kind = ApproximateKind::IvfPq;
+    // These 64-d clusters have isotropic noise, the hardest case for PQ: 4 dims per byte, and 1/4
+    // of the lists (recall@10 ~0.95 here, 0.7 with 8 dims per byte and 8 of 32 lists).
+    p.lists = 64;
+    p.probes = 16;
+    p.pqSubquantizers = 16;
+    p.rerank = 128;
+    return p;
+}
+
+// Rows [first, first + n) of `index` (storage order) as ids and vectors.
+struct Rows {
+    std::vector<int64_t> ids;
+    std::vector<float> vectors;
+};
+Rows rowsOf(const VectorIndex& index, size_t first, size_t n)
+{
+    Rows r;
+    for (size_t i = first; i < first + n; ++i) {
+        r.ids.push_back(index.idAt(i));
+        r.vectors.insert(r.vectors.end(), index.rowAt(i), index.rowAt(i) + index.dim());
+    }
+    return r;
+}
+
+void flipByte(const std::string& path, size_t offsetFromEnd)
+{
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekg(0, std::ios::end);
+    const auto size = static_cast<std::streamoff>(f.tellg());
+    f.seekg(size - static_cast<std::streamoff>(offsetFromEnd));
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x40);
+    f.seekp(size - static_cast<std::streamoff>(offsetFromEnd));
+    f.write(&c, 1);
+}
+
+template <class E>
+QString messageOf(const std::function<void()>& fn)
+{
+    try {
+        fn();
+    } catch (const E& e) {
+        return QString::fromStdString(e.what());
+    } catch (...) {
+        return QStringLiteral("<other exception>");
+    }
+    return QStringLiteral("<no exception>");
+}
+
 }  // namespace
 
-// FAISS IVF-Flat recall against brute force, filters, save/load. Skipped without FAISS.
+// FAISS IVF-Flat and IVF-PQ recall against brute force, filters, incremental updates, save/load.
+// Skipped without FAISS (except the binary16 conversions).
 class TestApproximateIndex : public QObject {
     Q_OBJECT
 
@@ -101,7 +160,9 @@ private slots:
             QSKIP("built without FAISS");
         const auto exact = clusteredIndex(20000, 64, 64, 1);
         ApproximateIndex approx;
-        approx.build(exact);
+        ApproximateIndexParams flat;
+        flat.kind = ApproximateKind::IvfFlat;
+        approx.build(exact, flat);
         QCOMPARE(approx.size(), size_t(20000));
         QCOMPARE(approx.dim(), size_t(64));
         QVERIFY(approx.lists() >= 64);
@@ -127,7 +188,11 @@ private slots:
             QSKIP("built without FAISS");
         const auto exact = clusteredIndex(5000, 32, 16, 3);
         ApproximateIndex approx;
-        approx.build(exact, ApproximateIndexParams{32, 32, 0, 10});
+        ApproximateIndexParams params;
+        params.kind = ApproximateKind::IvfFlat;
+        params.lists = 32;
+        params.probes = 32;
+        approx.build(exact, params);
         QCOMPARE(approx.lists(), size_t(32));
         const float* self = exact.vector(1);
         QCOMPARE(approx.search(self, 1)[0].id, int64_t(1));
@@ -151,6 +216,208 @@ private slots:
         QVERIFY(sameHits(filtered, exact.search(self, 20, odd)));
     }
 
+    // The portable binary16 conversions (the store on CPUs without F16C) round exactly as F16C.
+    void portableHalfMatchesF16c() {
+        std::vector<float> values = {0.0f, -0.0f, 1.0f, -1.0f, 0.1f, 1e-8f, -3e-5f, 6.1e-5f, 65504.0f, 65519.0f,
+                                     65520.0f, 1e6f, INFINITY, -INFINITY, 5.9604645e-8f, 2.9802322e-8f,
+                                     8.940697e-8f, 1.0f + 1.0f / 2048.0f, 1.0f + 3.0f / 2048.0f};
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (int i = 0; i < 20000; ++i)
+            values.push_back(u(rng) * std::ldexp(1.0f, int(rng() % 40) - 30));
+        for (float v : values) {
+            const uint16_t h = floatToHalfPortable(v);
+            if (halfPrecisionAvailable()) {
+                uint16_t f16c = 0;
+                floatToHalf(&v, &f16c, 1);
+                QCOMPARE(h, f16c);
+                float back = 0.0f;
+                halfToFloat(&h, &back, 1);
+                QCOMPARE(halfToFloatPortable(h), back);
+            }
+            if (std::isfinite(v) && std::abs(v) < 65504.0f)
+                QVERIFY(std::abs(halfToFloatPortable(h) - v) <= std::abs(v) * 0.0005f + 6e-8f);
+        }
+    }
+
+    void ivfPqRecallAndScores() {
+        if (!ApproximateIndex::available())
+            QSKIP("built without FAISS");
+        const auto exact = clusteredIndex(20000, 64, 64, 11);
+        ApproximateIndex approx;
+        approx.build(exact, smallPq());
+        QCOMPARE(approx.kind(), ApproximateKind::IvfPq);
+        QCOMPARE(approx.size(), size_t(20000));
+        QCOMPARE(approx.rerankDepth(), size_t(128));
+        const auto q = queriesNear(exact, 50, 12);
+        const double recall = recallAt10(exact, approx, q, 0);
+        qInfo("IVF-PQ recall@10 %.3f (%zu of %zu lists, re-rank %zu)", recall, approx.defaultProbes(),
+              approx.lists(), approx.rerankDepth());
+        QVERIFY2(recall >= 0.9, qPrintable(QString::number(recall)));
+        // Scores are binary16 re-scores: within the proven bound of the float32 cosine.
+        for (const auto& h : approx.search(q.data(), 10)) {
+            const double truth = dotDouble(exact.vector(h.id), l2Normalized(q.data(), 64).data(), 64);
+            QVERIFY(std::abs(h.score - truth) <= halfDotErrorBound(64));
+        }
+        // Automatic parameters: IVF-PQ, sizes from N.
+        const auto small = ApproximateIndexParams{}.resolve(300000, 512);
+        QCOMPARE(*small.kind, ApproximateKind::IvfPq);
+        QCOMPARE(small.lists, size_t(2048));
+        const auto big = ApproximateIndexParams{}.resolve(10000000, 512);
+        QCOMPARE(*big.kind, ApproximateKind::IvfPq);
+        QCOMPARE(big.pqSubquantizers, size_t(32));
+        QCOMPARE(big.lists, size_t(4096));
+        QVERIFY(big.probes >= 16 && big.rerank >= 128 && big.trainSamples >= 39 * big.lists);
+        QCOMPARE(ApproximateIndexParams{}.resolve(1000000, 768).pqSubquantizers, size_t(48));
+    }
+
+    // Adding and removing after training gives the same results as adding the final set to the same
+    // trained cells at once (both kinds), and ids, tags and filters follow the rows.
+    void incrementalMatchesRebuild_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("ivf-flat") << int(ApproximateKind::IvfFlat);
+        QTest::newRow("ivf-pq") << int(ApproximateKind::IvfPq);
+    }
+    void incrementalMatchesRebuild() {
+        if (!ApproximateIndex::available())
+            QSKIP("built without FAISS");
+        QFETCH(int, kind);
+        const auto all = clusteredIndex(12000, 64, 48, 21);
+        ApproximateIndexParams params = smallPq();
+        params.kind = ApproximateKind(kind);
+        QTemporaryDir dir;
+        const std::string trainedPath = dir.filePath("trained.ann").toStdString();
+        {
+            // Trained once; both indexes start from this file, so their cells are the same.
+            ApproximateIndex trained;
+            trained.train(all.data(), all.size(), all.dim(), all.size(), params);
+            QCOMPARE(trained.size(), size_t(0));
+            trained.save(trainedPath);
+        }
+        // Incremental: rows 0..9999, then remove 2000..3999, then add 10000..11999 with tags.
+        auto incremental = ApproximateIndex::load(trainedPath);
+        const Rows first = rowsOf(all, 0, 10000), gone = rowsOf(all, 2000, 2000), later = rowsOf(all, 10000, 2000);
+        incremental.add(first.ids.data(), first.vectors.data(), first.ids.size());
+        QCOMPARE(incremental.remove(gone.ids.data(), gone.ids.size()), size_t(2000));
+        QCOMPARE(incremental.remove(gone.ids.data(), gone.ids.size()), size_t(0));  // already gone
+        std::vector<int64_t> tags(later.ids.size(), 77);
+        incremental.add(later.ids.data(), later.vectors.data(), later.ids.size(), tags.data());
+        QCOMPARE(incremental.size(), size_t(10000));
+        QCOMPARE(incremental.deadRows(), size_t(2000));
+        QVERIFY(!incremental.contains(gone.ids[5]) && incremental.contains(later.ids[5]));
+        // A stored or repeated id is refused and changes nothing.
+        QVERIFY_THROWS_EXCEPTION(Error, incremental.add(later.ids.data(), later.vectors.data(), 1));
+        QCOMPARE(incremental.size(), size_t(10000));
+
+        auto rebuilt = ApproximateIndex::load(trainedPath);
+        const Rows a = rowsOf(all, 0, 2000), b = rowsOf(all, 4000, 8000);
+        rebuilt.add(b.ids.data(), b.vectors.data(), b.ids.size());  // another order on purpose
+        rebuilt.add(a.ids.data(), a.vectors.data(), a.ids.size());
+        QCOMPARE(rebuilt.size(), size_t(10000));
+
+        const auto q = queriesNear(all, 40, 22);
+        SearchFilter odd;
+        odd.predicate = [](int64_t id) { return id % 2 == 1; };
+        for (size_t i = 0; i < 40; ++i) {
+            const float* query = q.data() + i * 64;
+            QVERIFY(incremental.search(query, 10) == rebuilt.search(query, 10));
+            QVERIFY(incremental.search(query, 10, 0, odd) == rebuilt.search(query, 10, 0, odd));
+            for (const auto& h : incremental.search(query, 20))
+                QVERIFY(h.id < gone.ids.front() || h.id > gone.ids.back());
+        }
+        const auto entries = incremental.entries();
+        QCOMPARE(entries.size(), size_t(10000));
+        QVERIFY(std::is_sorted(entries.begin(), entries.end()));
+        QCOMPARE(entries.back(), std::make_pair(later.ids.back(), int64_t(77)));
+        QCOMPARE(entries.front().second, int64_t(0));
+
+        // Retraining is wanted past twice the trained size, below a quarter, or when most rows are dead.
+        QVERIFY(!incremental.wantsRetrain());
+        QVERIFY(!incremental.wantsRetrain(10000, 0));
+        QVERIFY(incremental.wantsRetrain(14001, 0));
+        QVERIFY(incremental.wantsRetrain(0, 7500));
+    }
+
+    // IVF-PQ on disk: binary16 rows in segment files, incremental saves add segments, many small
+    // ones are merged, spilling keeps big builds off the heap, and damage is detected.
+    void ivfPqPersistence() {
+        if (!ApproximateIndex::available())
+            QSKIP("built without FAISS");
+        namespace fs = std::filesystem;
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("cat.ann").toStdString();
+        const auto all = clusteredIndex(9000, 64, 32, 31);
+        auto segmentFiles = [&] {
+            size_t n = 0;
+            for (const auto& e : fs::directory_iterator(dir.path().toStdString()))
+                n += e.path().filename().string().rfind("cat.ann.f16-", 0) == 0;
+            return n;
+        };
+        ApproximateIndex index;
+        index.setStoragePath(path, 1500);  // spill every 1500 rows
+        index.train(all.data(), all.size(), 64, 9000, smallPq());
+        const Rows base = rowsOf(all, 0, 6000);
+        index.add(base.ids.data(), base.vectors.data(), base.ids.size());
+        QCOMPARE(segmentFiles(), size_t(4));  // spilled while adding
+        index.save(path);
+        const auto q = queriesNear(all, 10, 32);
+        std::vector<std::vector<SearchHit>> before;
+        for (size_t i = 0; i < 10; ++i)
+            before.push_back(index.search(q.data() + i * 64, 10));
+        {
+            const auto loaded = ApproximateIndex::load(path);
+            QCOMPARE(loaded.kind(), ApproximateKind::IvfPq);
+            QCOMPARE(loaded.trainedRows(), size_t(9000));
+            for (size_t i = 0; i < 10; ++i)
+                QVERIFY(loaded.search(q.data() + i * 64, 10) == before[i]);
+        }
+        // Twelve small updates: each save writes one small segment; past 8 they are merged.
+        auto updated = ApproximateIndex::load(path);
+        updated.setStoragePath(path, 1500);
+        for (size_t u = 0; u < 12; ++u) {
+            const Rows more = rowsOf(all, 6000 + u * 100, 100);
+            updated.add(more.ids.data(), more.vectors.data(), more.ids.size());
+            const Rows gone = rowsOf(all, u * 10, 5);
+            updated.remove(gone.ids.data(), gone.ids.size());
+            updated.save(path);
+            QVERIFY(segmentFiles() <= 4 + HalfVectorStore::kMaxSmallSegments);
+        }
+        const auto reloaded = ApproximateIndex::load(path);
+        QCOMPARE(reloaded.size(), size_t(6000 + 1200 - 60));
+        QCOMPARE(reloaded.deadRows(), size_t(60));
+        for (size_t i = 0; i < 10; ++i)
+            QVERIFY(reloaded.search(q.data() + i * 64, 10) == updated.search(q.data() + i * 64, 10));
+
+        // Damage: a flipped byte (checksum), a truncated file, a missing segment -> rebuildable;
+        // a foreign file or a newer format -> a plain Error that names the path.
+        const std::string copy = dir.filePath("copy.ann").toStdString();
+        auto freshCopy = [&] {
+            fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+        };
+        freshCopy();
+        flipByte(copy, 1000);
+        QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }).contains("checksum"));
+        freshCopy();
+        fs::resize_file(copy, fs::file_size(copy) - 100);
+        QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }).contains("copy.ann"));
+        // The copy names cat.ann's segments under its own prefix: none exist.
+        freshCopy();
+        QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }).contains("incomplete"));
+        std::ofstream(copy, std::ios::binary | std::ios::trunc) << "SQLite format 3 and then some more bytes here";
+        const QString foreign = messageOf<Error>([&] { ApproximateIndex::load(copy); });
+        QVERIFY2(foreign.contains("not a CosmoCLIP approximate index"), qPrintable(foreign));
+        freshCopy();
+        {
+            std::fstream f(copy, std::ios::binary | std::ios::in | std::ios::out);
+            const uint32_t version = 99;
+            f.seekp(8);
+            f.write(reinterpret_cast<const char*>(&version), 4);
+        }
+        const QString newer = messageOf<Error>([&] { ApproximateIndex::load(copy); });
+        QVERIFY2(newer.contains("newer"), qPrintable(newer));
+        QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }) == "<other exception>");
+    }
+
     void savesAndLoads() {
         if (!ApproximateIndex::available())
             QSKIP("built without FAISS");
@@ -158,7 +425,9 @@ private slots:
         const std::string path = dir.filePath("catalog.ann").toStdString();
         const auto exact = clusteredIndex(3000, 16, 8, 5);
         ApproximateIndex approx;
-        approx.build(exact);
+        ApproximateIndexParams flat;
+        flat.kind = ApproximateKind::IvfFlat;
+        approx.build(exact, flat);
         approx.setDefaultProbes(5);
         approx.save(path);
         const auto loaded = ApproximateIndex::load(path);

@@ -1,0 +1,542 @@
+// The approximate index on catalogs beyond memory (issue 9): N synthetic 512-d vectors stored as
+// binary16 (tests/core/syntheticembeddings.h: CLIP-like clusters; queries from the same
+// distribution, not in the set), indexed as CatalogSearch does it (train on an even stride, add in
+// chunks of 65536, binary16 rows spilled to segment files beside the index, save, load).
+// Usage: bench_ann [--sizes 1000000,10000000] [--dim 512] [--queries 200] [--kind auto|ivf-flat|ivf-pq]
+//                  [--probes a,b] [--rerank a,b] [--lists L] [--pq BYTES] [--store-dir DIR] [--brute-queries 5]
+//                  [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]
+// Prints per size: generation and ground-truth times, data statistics, brute force per query (the
+// peer: a binary16 scan of the whole set on 1 and 2 threads, the cheapest scan that fits at 10M;
+// at <= 2M also VectorIndex's exact float32 search), the index's train/add/save/load times, its
+// memory (heap, and the binary16 store on disk), peak RSS (VmHWM), and for each probes x re-rank
+// setting: recall@10 against exact float32 ground truth over all queries, median and p95 ms per
+// single query on 1 and 2 threads, and the fastest brute force / ours on 1 thread.
+// --compare-fastscan adds FAISS IVF-PQ fast-scan (4-bit, same code bytes) with the same re-rank;
+// --compare-hnsw adds FAISS HNSW32 (flat storage) at sizes up to MAX_N: what the choice of IVF-PQ
+// rests on (README "Approximate index").
+// Goal (issue 9): <= 20 ms per query at recall@10 >= 0.95 at 10M on this machine (2 cores).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <queue>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../core/syntheticembeddings.h"
+#include "retrieval/approximateindex.h"
+#include "retrieval/halfprecision.h"
+#include "retrieval/hugepageallocator.h"
+#include "retrieval/vectorindex.h"
+#include "retrieval/vectormath.h"
+
+#ifdef COSMOCLIP_HAVE_FAISS
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVFPQFastScan.h>
+#include <omp.h>
+#endif
+
+using namespace cosmoclip;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+    std::vector<size_t> sizes = {1000000};
+    size_t dim = 512;
+    size_t queries = 200;
+    size_t lists = 0;
+    size_t pq = 0;
+    std::vector<size_t> probes;   // empty: the index's default only
+    std::vector<size_t> rerank;   // empty: the index's default only
+    std::string kind = "auto";
+    std::string storeDir;
+    size_t bruteQueries = 5;
+    bool save = true;
+    bool fastScan = false;
+    size_t hnswMax = 0;
+};
+
+double seconds(Clock::time_point a)
+{
+    return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+double gib(double bytes)
+{
+    return bytes / double(1ull << 30);
+}
+
+double peakRssGiB()
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stod(line.substr(6)) / (1024.0 * 1024.0);  // kB
+    return -1.0;
+}
+
+struct Latency {
+    double median = 0, p95 = 0;
+};
+Latency latency(std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    if (ms.empty())
+        return {};
+    return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)]};
+}
+
+using HalfMatrix = std::vector<uint16_t, HugePageAllocator<uint16_t>>;
+
+// Rows [first, first + n) as float32.
+void toFloat(const HalfMatrix& data, size_t dim, size_t first, size_t n, float* out)
+{
+    fromHalf(data.data() + first * dim, out, n * dim);
+}
+
+// Splits [0, n) over `threads` threads.
+template <class Fn>
+void parallel(size_t threads, size_t n, Fn&& fn)
+{
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] { fn(n * t / threads, n * (t + 1) / threads); });
+    for (auto& th : pool)
+        th.join();
+}
+
+struct TopK {
+    explicit TopK(size_t k) : k(k) {}
+    void offer(float score, int64_t id)
+    {
+        if (heap.size() < k) {
+            heap.push({id, score});
+        } else if (score > heap.top().score || (score == heap.top().score && id < heap.top().id)) {
+            heap.pop();
+            heap.push({id, score});
+        }
+    }
+    std::vector<SearchHit> sorted()
+    {
+        std::vector<SearchHit> out;
+        while (!heap.empty()) {
+            out.push_back(heap.top());
+            heap.pop();
+        }
+        std::sort(out.begin(), out.end(), betterHit);
+        return out;
+    }
+    struct Worse {
+        bool operator()(const SearchHit& a, const SearchHit& b) const { return betterHit(a, b); }
+    };
+    size_t k;
+    std::priority_queue<SearchHit, std::vector<SearchHit>, Worse> heap;  // worst on top
+};
+
+// Exact float32 ground truth: blocks of rows (converted from binary16, L2-cache sized) against
+// every query with the AVX2 dot kernel, queries split over 2 threads.
+std::vector<std::vector<SearchHit>> groundTruth(const HalfMatrix& data, size_t n, size_t dim,
+                                                const std::vector<float>& q, size_t nq)
+{
+    std::vector<std::vector<SearchHit>> truth(nq);
+    parallel(2, nq, [&](size_t q0, size_t q1) {
+        std::vector<TopK> tops(q1 - q0, TopK(10));
+        const size_t block = 256;
+        std::vector<float> rows(block * dim), scores(block);
+        for (size_t b = 0; b < n; b += block) {
+            const size_t m = std::min(block, n - b);
+            toFloat(data, dim, b, m, rows.data());
+            l2NormalizeRows(rows.data(), m, dim);
+            for (size_t i = q0; i < q1; ++i) {
+                dotRows(rows.data(), m, dim, q.data() + i * dim, scores.data());
+                for (size_t r = 0; r < m; ++r)
+                    tops[i - q0].offer(scores[r], static_cast<int64_t>(b + r));
+            }
+        }
+        for (size_t i = q0; i < q1; ++i)
+            truth[i] = tops[i - q0].sorted();
+    });
+    return truth;
+}
+
+// Brute force the cheapest way that fits at 10M: one binary16 pass over every row.
+std::vector<SearchHit> bruteHalf(const HalfMatrix& data, size_t n, size_t dim, const float* q, size_t threads)
+{
+    std::vector<std::vector<SearchHit>> parts(threads);
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            const size_t begin = n * t / threads, end = n * (t + 1) / threads, block = 4096;
+            std::vector<float> scores(block);
+            TopK top(10);
+            for (size_t b = begin; b < end; b += block) {
+                const size_t m = std::min(block, end - b);
+                dotRowsHalfAnyCpu(data.data() + b * dim, m, dim, q, scores.data());
+                for (size_t r = 0; r < m; ++r)
+                    top.offer(scores[r], static_cast<int64_t>(b + r));
+            }
+            parts[t] = top.sorted();
+        });
+    for (auto& th : pool)
+        th.join();
+    TopK all(10);
+    for (const auto& p : parts)
+        for (const auto& h : p)
+            all.offer(h.score, h.id);
+    return all.sorted();
+}
+
+double recallOf(const std::vector<std::vector<SearchHit>>& truth, const std::vector<std::vector<SearchHit>>& got)
+{
+    size_t found = 0, total = 0;
+    for (size_t i = 0; i < truth.size(); ++i)
+        for (const auto& t : truth[i]) {
+            ++total;
+            found += std::any_of(got[i].begin(), got[i].end(), [&](const SearchHit& h) { return h.id == t.id; });
+        }
+    return total ? double(found) / double(total) : 0.0;
+}
+
+template <class Search>
+void measure(const char* label, size_t nq, size_t dim, const std::vector<float>& q,
+             const std::vector<std::vector<SearchHit>>& truth, double bruteMs, Search&& search,
+             const std::function<void(size_t)>& setThreads)
+{
+    std::vector<std::vector<SearchHit>> got(nq);
+    Latency lat[2];
+    for (size_t threads : {1, 2}) {
+        setThreads(threads);
+        for (size_t i = 0; i < std::min<size_t>(nq, 5); ++i)  // warm-up: caches, mapped pages
+            search(q.data() + i * dim);
+        std::vector<double> ms;
+        for (size_t i = 0; i < nq; ++i) {
+            const auto t0 = Clock::now();
+            got[i] = search(q.data() + i * dim);
+            ms.push_back(1000.0 * seconds(t0));
+        }
+        lat[threads - 1] = latency(ms);
+    }
+    std::printf("  %-40s recall@10 %.4f | 1 thread: median %.2f ms, p95 %.2f ms | 2 threads: median %.2f ms, "
+                "p95 %.2f ms | brute force / ours (1 thread) %.0fx\n",
+                label, recallOf(truth, got), lat[0].median, lat[0].p95, lat[1].median, lat[1].p95,
+                bruteMs / std::max(1e-6, lat[0].median));
+    std::fflush(stdout);
+}
+
+void benchSize(const Options& o, size_t n)
+{
+    const size_t dim = o.dim, nq = o.queries;
+    const size_t clusters = std::max<size_t>(16, n / 250);
+    std::printf("\n== %zu vectors x %zu (binary16, %zu clusters), %zu queries ==\n", n, dim, clusters, nq);
+    const test::SyntheticEmbeddings gen(dim, clusters, 2024);
+
+    auto t0 = Clock::now();
+    HalfMatrix data(n * dim);
+    const size_t chunk = 65536;
+    for (size_t b = 0; b < n; b += chunk) {
+        const size_t m = std::min(chunk, n - b);
+        std::vector<float> rows(m * dim);
+        parallel(2, m, [&](size_t r0, size_t r1) { gen.rows(1, b + r0, r1 - r0, rows.data() + r0 * dim); });
+        toHalf(rows.data(), data.data() + b * dim, m * dim);
+    }
+    std::vector<float> q(nq * dim);
+    gen.rows(2, 0, nq, q.data());
+    std::printf("generated in %.1f s (%.2f GiB binary16); peak RSS %.2f GiB\n", seconds(t0),
+                gib(double(data.size()) * 2), peakRssGiB());
+    std::fflush(stdout);
+
+    t0 = Clock::now();
+    const auto truth = groundTruth(data, n, dim, q, nq);
+    double top1 = 0, top10 = 0;
+    for (const auto& t : truth) {
+        top1 += t.front().score;
+        top10 += t.back().score;
+    }
+    std::printf("exact ground truth (float32, blocked scan, 2 threads) in %.1f s; mean cosine of the best "
+                "match %.3f, of the 10th %.3f\n",
+                seconds(t0), top1 / double(nq), top10 / double(nq));
+
+    // The peer: brute force per query.
+    double bruteMs[2] = {0, 0};
+    for (size_t threads : {1, 2}) {
+        std::vector<double> ms;
+        for (size_t i = 0; i < o.bruteQueries; ++i) {
+            const auto t1 = Clock::now();
+            bruteHalf(data, n, dim, q.data() + i * dim, threads);
+            ms.push_back(1000.0 * seconds(t1));
+        }
+        bruteMs[threads - 1] = latency(ms).median;
+    }
+    std::printf("brute force (binary16 scan of all rows): %.1f ms/query on 1 thread, %.1f ms on 2 threads\n",
+                bruteMs[0], bruteMs[1]);
+    double bruteBest = std::min(bruteMs[0], bruteMs[1]);  // the peer: the fastest brute force measured
+    if (n <= 2000000) {
+        VectorIndex exact(dim);
+        exact.reserve(n);
+        std::vector<float> rows(chunk * dim);
+        std::vector<int64_t> ids(chunk);
+        for (size_t b = 0; b < n; b += chunk) {
+            const size_t m = std::min(chunk, n - b);
+            toFloat(data, dim, b, m, rows.data());
+            for (size_t i = 0; i < m; ++i)
+                ids[i] = static_cast<int64_t>(b + i);
+            exact.add(ids.data(), rows.data(), m);
+        }
+        std::vector<double> ms;
+        for (size_t i = 0; i < std::max<size_t>(o.bruteQueries, 10); ++i) {
+            const auto t1 = Clock::now();
+            exact.search(q.data() + i * dim, 10);
+            ms.push_back(1000.0 * seconds(t1));
+        }
+        std::printf("brute force (VectorIndex, exact float32, %zu threads): %.1f ms/query\n", exact.threads(),
+                    latency(ms).median);
+        bruteBest = std::min(bruteBest, latency(ms).median);
+    }
+    std::fflush(stdout);
+
+    // The index, as CatalogSearch builds it.
+    ApproximateIndexParams params;
+    if (o.kind != "auto")
+        params.kind = parseApproximateKind(o.kind);
+    params.lists = o.lists;
+    params.pqSubquantizers = o.pq;
+    const ApproximateIndexParams resolved = params.resolve(n, dim);
+    const fs::path dir = o.storeDir.empty() ? fs::temp_directory_path() : fs::path(o.storeDir);
+    const std::string path = (dir / ("bench_ann-" + std::to_string(n) + ".ann")).string();
+    t0 = Clock::now();
+    auto index = std::make_unique<ApproximateIndex>();
+    index->setStoragePath(path);
+    {
+        const size_t count = std::min(n, resolved.trainSamples);
+        std::vector<float> samples(count * dim);
+        for (size_t s = 0; s < count; ++s)
+            toFloat(data, dim, static_cast<size_t>(double(s) * double(n) / double(count)), 1, samples.data() + s * dim);
+        index->train(samples.data(), count, dim, n, params);
+    }
+    const double trainS = seconds(t0);
+    t0 = Clock::now();
+    {
+        std::vector<float> rows(chunk * dim);
+        std::vector<int64_t> ids(chunk);
+        for (size_t b = 0; b < n; b += chunk) {
+            const size_t m = std::min(chunk, n - b);
+            toFloat(data, dim, b, m, rows.data());
+            for (size_t i = 0; i < m; ++i)
+                ids[i] = static_cast<int64_t>(b + i);
+            index->add(ids.data(), rows.data(), m);
+        }
+    }
+    const double addS = seconds(t0);
+    std::printf("%s: %zu lists, %zu probes, %zu PQ bytes, re-rank %zu: train %.1f s, add %.1f s (build %.1f s); "
+                "heap %.2f GiB, binary16 store %.2f GiB (files, mapped); peak RSS %.2f GiB\n",
+                approximateKindName(index->kind()), index->lists(), index->defaultProbes(),
+                index->kind() == ApproximateKind::IvfPq ? resolved.pqSubquantizers : size_t(0), index->rerankDepth(),
+                trainS, addS, trainS + addS, gib(double(index->memoryBytes())),
+                index->kind() == ApproximateKind::IvfPq ? gib(double(n) * dim * 2) : 0.0, peakRssGiB());
+    std::fflush(stdout);
+    if (o.save) {
+        t0 = Clock::now();
+        index->save(path);
+        const double saveS = seconds(t0);
+        t0 = Clock::now();
+        index = std::make_unique<ApproximateIndex>(ApproximateIndex::load(path));
+        std::printf("saved in %.1f s (%.2f GiB index file), loaded in %.1f s; heap after loading %.2f GiB\n", saveS,
+                    gib(double(fs::file_size(path))), seconds(t0), gib(double(index->memoryBytes())));
+    }
+
+    const std::vector<size_t> probesList = o.probes.empty() ? std::vector<size_t>{index->defaultProbes()} : o.probes;
+    const std::vector<size_t> rerankList = o.rerank.empty() ? std::vector<size_t>{index->rerankDepth()} : o.rerank;
+    for (size_t probes : probesList)
+        for (size_t rerank : rerankList) {
+            if (index->kind() == ApproximateKind::IvfFlat && rerank != rerankList.front())
+                continue;
+            index->setDefaultProbes(probes);
+            index->setRerankDepth(rerank);
+            char label[96];
+            std::snprintf(label, sizeof label, "%s probes %zu re-rank %zu:", approximateKindName(index->kind()), probes,
+                          index->kind() == ApproximateKind::IvfPq ? rerank : size_t(0));
+            measure(label, nq, dim, q, truth, bruteBest, [&](const float* x) { return index->search(x, 10); },
+                    [&](size_t t) { index->setSearchThreads(t); });
+        }
+    std::printf("peak RSS %.2f GiB\n", peakRssGiB());
+    index.reset();
+    if (o.save) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir, ec))
+            if (e.path().filename().string().rfind(fs::path(path).filename().string(), 0) == 0)
+                fs::remove(e.path(), ec);
+    }
+
+#ifdef COSMOCLIP_HAVE_FAISS
+    auto setOmp = [](size_t t) { omp_set_num_threads(static_cast<int>(t)); };
+    if (o.fastScan) {
+        // IVF-PQ fast-scan: 4-bit codes of the same byte size, SIMD look-ups; same cells, re-rank.
+        const size_t lists = resolved.kind == ApproximateKind::IvfPq ? resolved.lists
+                                                                       : ApproximateIndexParams{ApproximateKind::IvfPq}.resolve(n, dim).lists;
+        auto* quantizer = new faiss::IndexFlatL2(static_cast<int64_t>(dim));
+        faiss::IndexIVFPQFastScan fs4(quantizer, dim, lists, dim / 4, 4);
+        fs4.own_fields = true;
+        const size_t count = std::min(n, 40 * lists);
+        std::vector<float> samples(count * dim);
+        for (size_t s = 0; s < count; ++s)
+            toFloat(data, dim, static_cast<size_t>(double(s) * double(n) / double(count)), 1, samples.data() + s * dim);
+        t0 = Clock::now();
+        fs4.cp.niter = 10;
+        fs4.train(static_cast<int64_t>(count), samples.data());
+        std::vector<float> rows(chunk * dim);
+        for (size_t b = 0; b < n; b += chunk) {
+            const size_t m = std::min(chunk, n - b);
+            toFloat(data, dim, b, m, rows.data());
+            fs4.add(static_cast<int64_t>(m), rows.data());
+        }
+        std::printf("FAISS IVF%zu,PQ%zux4fs: build %.1f s\n", lists, dim / 4, seconds(t0));
+        for (size_t probes : probesList)
+            for (size_t rerank : rerankList) {
+                fs4.nprobe = probes;
+                char label[96];
+                std::snprintf(label, sizeof label, "fast-scan probes %zu re-rank %zu:", probes, rerank);
+                measure(label, nq, dim, q, truth, bruteBest,
+                        [&](const float* x) {
+                            std::vector<float> d(rerank);
+                            std::vector<faiss::Index::idx_t> l(rerank);
+                            fs4.search(1, x, static_cast<int64_t>(rerank), d.data(), l.data());
+                            std::vector<SearchHit> hits;
+                            for (auto row : l)
+                                if (row >= 0) {
+                                    float s = 0;
+                                    dotRowsHalfAnyCpu(data.data() + size_t(row) * dim, 1, dim, x, &s);
+                                    hits.push_back({row, s});
+                                }
+                            std::sort(hits.begin(), hits.end(), betterHit);
+                            hits.resize(std::min<size_t>(10, hits.size()));
+                            return hits;
+                        },
+                        setOmp);
+            }
+        omp_set_num_threads(2);
+    }
+    if (n <= o.hnswMax) {
+        faiss::IndexHNSWFlat hnsw(static_cast<int>(dim), 32, faiss::METRIC_INNER_PRODUCT);
+        t0 = Clock::now();
+        std::vector<float> rows(chunk * dim);
+        for (size_t b = 0; b < n; b += chunk) {
+            const size_t m = std::min(chunk, n - b);
+            toFloat(data, dim, b, m, rows.data());
+            l2NormalizeRows(rows.data(), m, dim);
+            hnsw.add(static_cast<int64_t>(m), rows.data());
+        }
+        std::printf("FAISS HNSW32 (float32 vectors, %.2f GiB): build %.1f s; peak RSS %.2f GiB\n",
+                    gib(double(n) * dim * 4 + double(n) * 64 * 4), seconds(t0), peakRssGiB());
+        for (int ef : {32, 64, 128}) {
+            char label[96];
+            std::snprintf(label, sizeof label, "HNSW32 efSearch %d:", ef);
+            hnsw.hnsw.efSearch = ef;  // FAISS 1.7.3 ignores SearchParametersHNSW::efSearch
+            measure(label, nq, dim, q, truth, bruteBest,
+                    [&](const float* x) {
+                        std::vector<float> d(10);
+                        std::vector<faiss::Index::idx_t> l(10);
+                        const auto qn = l2Normalized(x, dim);
+                        hnsw.search(1, qn.data(), 10, d.data(), l.data());
+                        std::vector<SearchHit> hits;
+                        for (size_t i = 0; i < 10; ++i)
+                            if (l[i] >= 0)
+                                hits.push_back({l[i], d[i]});
+                        return hits;
+                    },
+                    setOmp);
+        }
+        omp_set_num_threads(2);
+    }
+#endif
+}
+
+std::vector<size_t> parseList(const std::string& v)
+{
+    std::vector<size_t> out;
+    for (size_t p = 0; p < v.size();) {
+        const size_t comma = std::min(v.find(',', p), v.size());
+        out.push_back(std::stoul(v.substr(p, comma - p)));
+        p = comma + 1;
+    }
+    return out;
+}
+
+Options parse(int argc, char** argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "bench_ann: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--sizes")
+            o.sizes = parseList(value());
+        else if (a == "--dim")
+            o.dim = std::stoul(value());
+        else if (a == "--queries")
+            o.queries = std::max<size_t>(10, std::stoul(value()));
+        else if (a == "--kind")
+            o.kind = value();
+        else if (a == "--lists")
+            o.lists = std::stoul(value());
+        else if (a == "--pq")
+            o.pq = std::stoul(value());
+        else if (a == "--probes")
+            o.probes = parseList(value());
+        else if (a == "--rerank")
+            o.rerank = parseList(value());
+        else if (a == "--store-dir")
+            o.storeDir = value();
+        else if (a == "--brute-queries")
+            o.bruteQueries = std::max<size_t>(1, std::stoul(value()));
+        else if (a == "--no-save")
+            o.save = false;
+        else if (a == "--compare-fastscan")
+            o.fastScan = true;
+        else if (a == "--compare-hnsw")
+            o.hnswMax = std::stoul(value());
+        else {
+            std::fprintf(stderr, "usage: bench_ann [--sizes a,b] [--dim D] [--queries Q] [--kind auto|ivf-flat|ivf-pq] "
+                                 "[--lists L] [--pq BYTES] [--probes a,b] [--rerank a,b] [--store-dir DIR] [--brute-queries N] "
+                                 "[--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]\n");
+            std::exit(2);
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const Options o = parse(argc, argv);
+    if (!ApproximateIndex::available()) {
+        std::printf("bench_ann: approximate index not available in this build (no FAISS)\n");
+        return 0;
+    }
+    std::printf("bench_ann: dim %zu, %zu queries, k 10, AVX2 kernels %s, F16C %s, %u hardware threads\n", o.dim,
+                o.queries, simdKernelsActive() ? "on" : "off", halfPrecisionAvailable() ? "on" : "off",
+                std::thread::hardware_concurrency());
+    try {
+        for (size_t n : o.sizes)
+            benchSize(o, n);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_ann: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
