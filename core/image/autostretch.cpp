@@ -19,7 +19,8 @@ constexpr double kZeroMadGuard = 0.001;  // Siril's stand-in when more than half
 
 ChannelStats channelStats(const float* values, size_t n) {
     ChannelStats stats;
-    const FiniteRange range = finiteRange(values, n);
+    std::vector<float> sample;  // sampleValid(values, n), taken in the same pass as the range
+    const FiniteRange range = finiteRangeAndSample(values, n, kMaxStatSamples, sample);
     stats.count = range.count;
     if (range.count == 0) {
         stats.min = stats.max = stats.median = stats.madn = std::numeric_limits<double>::quiet_NaN();
@@ -27,7 +28,6 @@ ChannelStats channelStats(const float* values, size_t n) {
     }
     stats.min = range.lo;
     stats.max = range.hi;
-    std::vector<float> sample = sampleValid(values, n);
     const double median = medianInPlace(sample);
     for (float& v : sample) {
         v = static_cast<float>(std::fabs(static_cast<double>(v) - median));

@@ -6,10 +6,6 @@
 #include <cmath>
 #include <limits>
 
-#if __has_include(<sys/mman.h>)
-#include <sys/mman.h>  // madvise: a hint, absent on Windows
-#endif
-
 namespace cosmoclip {
 
 const char* imageFormatName(ImageFormat format) {
@@ -32,17 +28,10 @@ const char* hduTypeName(HduType type) {
     return "unknown";
 }
 
-void allocatePixels(std::vector<float>& data, size_t count) {
-    data.clear();
-    data.reserve(count);
-#ifdef MADV_HUGEPAGE
-    constexpr uintptr_t kHugePage = uintptr_t{1} << 21;
-    const auto begin = reinterpret_cast<uintptr_t>(data.data());
-    const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-    const uintptr_t last = (begin + count * sizeof(float)) & ~(kHugePage - 1);
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // a hint only
-#endif
-    data.resize(count);
+void allocatePixels(PixelVector& data, size_t count) {
+    PixelVector fresh;  // empty: assign() allocates exactly count and constructs nothing
+    fresh.assign(UnwrittenIterator{0}, UnwrittenIterator{count});
+    data.swap(fresh);
 }
 
 ImageStats computeStats(const float* values, size_t n) {

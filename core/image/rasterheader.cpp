@@ -1,6 +1,9 @@
 #include "image/rasterheader.h"
 
 #include <zlib.h>
+#ifdef COSMOCLIP_HAVE_LIBDEFLATE
+#include <libdeflate.h>  // its CRC-32 uses carry-less multiplication: several times zlib's speed
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -281,7 +284,11 @@ std::string pngIntegrityProblem(const uint8_t* bytes, size_t size) {
         const uint32_t stored = (uint32_t{crcAt[0]} << 24) | (uint32_t{crcAt[1]} << 16) |
                                 (uint32_t{crcAt[2]} << 8) | uint32_t{crcAt[3]};
         // The CRC covers the type and the data (PNG specification, section 5.3).
+#ifdef COSMOCLIP_HAVE_LIBDEFLATE
+        const uint32_t computed = libdeflate_crc32(0, bytes + pos + 4, length + 4);
+#else
         const auto computed = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), bytes + pos + 4, length + 4));
+#endif
         if (stored != computed)
             return "chunk " + type + " at byte " + std::to_string(pos) + " fails its CRC check (the file is damaged)";
         if (type == "IEND") return {};

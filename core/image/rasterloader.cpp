@@ -14,7 +14,11 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/error.h"
+#include "common/largebuffer.h"
+#include "common/parallelfor.h"
+#include "image/pngdecoder.h"
 #include "image/rasterheader.h"
+#include "image/statsaccumulator.h"
 
 namespace cosmoclip {
 
@@ -27,12 +31,12 @@ void silenceOpenCv() {
     std::call_once(once, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
 }
 
-std::vector<uint8_t> readWholeFile(const std::string& path) {
+LargeBuffer readWholeFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) throw Error(path, std::string("cannot open for reading: ") + std::strerror(errno));
     const std::streamoff size = in.tellg();
     if (size <= 0) throw Error(path, "file is empty");
-    std::vector<uint8_t> bytes(static_cast<size_t>(size));
+    LargeBuffer bytes(static_cast<size_t>(size));
     in.seekg(0);
     if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw Error(path, "read error");
     return bytes;
@@ -79,14 +83,19 @@ int headerBitpix(const RasterHeader& h) {
     return h.bitsPerSample > 8 ? 16 : 8;
 }
 
-/// Copies one channel of the decoded matrix into a float plane, straight from its sample type.
+/// Copies one channel of the decoded matrix into a float plane, straight from its sample type,
+/// each core taking its own band of rows.
 template <typename T>
 void copyChannelAs(const cv::Mat& m, int channel, float* dst) {
-    const size_t ch = static_cast<size_t>(m.channels());
-    for (int y = 0; y < m.rows; ++y) {
-        const T* row = m.ptr<T>(y) + channel;
-        for (int x = 0; x < m.cols; ++x) *dst++ = static_cast<float>(row[static_cast<size_t>(x) * ch]);
-    }
+    const size_t ch = static_cast<size_t>(m.channels()), w = static_cast<size_t>(m.cols);
+    const size_t minRows = std::max<size_t>(1, (size_t{1} << 18) / std::max<size_t>(1, w));
+    parallelFor(static_cast<size_t>(m.rows), minRows, [&](size_t, size_t begin, size_t end) {
+        for (size_t y = begin; y < end; ++y) {
+            const T* row = m.ptr<T>(static_cast<int>(y)) + channel;
+            float* out = dst + y * w;
+            for (size_t x = 0; x < w; ++x) out[x] = static_cast<float>(row[x * ch]);
+        }
+    });
 }
 
 void copyChannel(const cv::Mat& m, int channel, float* dst) {
@@ -119,7 +128,7 @@ void copyChannel(const cv::Mat& m, int channel, float* dst) {
 }
 
 /// Alpha as 0..255 whatever the sample type: 16-bit divided by 257, float taken as 0..1.
-void scaleAlpha(std::vector<float>& alpha, int depth) {
+void scaleAlpha(PixelVector& alpha, int depth) {
     for (float& a : alpha) {
         if (depth == CV_16U || depth == CV_16S)
             a /= 257.0f;
@@ -154,23 +163,42 @@ void fillImage(FileKind kind, const RasterHeader& h, const cv::Mat& decoded, Ima
     }
     const bool hasAlpha = channels == 2 || channels == 4;
     if (hasAlpha) {
-        image.alpha.resize(image.planeSize());
+        allocatePixels(image.alpha, image.planeSize());
         copyChannel(decoded, channels - 1, image.alpha.data());
         scaleAlpha(image.alpha, decoded.depth());
     }
 }
 
-cv::Mat decode(const std::string& path, FileKind kind, const std::vector<uint8_t>& bytes,
-               const RasterHeader& header) {
+/// The matrix OpenCV will decode into, allocated here with huge pages when its type can be told from
+/// the header (OpenCV's own allocation faults in page by page). A wrong guess costs nothing:
+/// cv::imdecode then allocates the matrix itself.
+cv::Mat decodeTarget(const RasterHeader& h, LargeBuffer& storage) {
+    const int depth = h.floatSamples ? CV_32F : h.bitsPerSample > 8 ? CV_16U : CV_8U;
+    const int channels = h.color == ColorSource::Grey ? 1
+                         : h.color == ColorSource::Rgb ? 3
+                         : h.color == ColorSource::Rgba ? 4
+                                                        : 0;
+    if (channels == 0 || h.bitsPerSample > 16 || (h.floatSamples && h.bitsPerSample != 32)) return {};
+    const int type = CV_MAKETYPE(depth, channels);
+    storage = LargeBuffer(static_cast<size_t>(h.width) * static_cast<size_t>(h.height) * CV_ELEM_SIZE(type));
+    return cv::Mat(static_cast<int>(h.height), static_cast<int>(h.width), type, storage.data());
+}
+
+void checkIntegrity(const std::string& path, FileKind kind, const LargeBuffer& bytes, const RasterHeader& header) {
     if (kind == FileKind::Jpeg && !jpegReachesEndMarker(bytes.data(), bytes.size(), header.jpegScanOffset))
         throw Error(path, "file is truncated (the JPEG data ends before its end marker)");
     if (kind == FileKind::Png) {
         if (const std::string problem = pngIntegrityProblem(bytes.data(), bytes.size()); !problem.empty())
             throw Error(path, problem);
     }
-    cv::Mat decoded;
+}
+
+cv::Mat decode(const std::string& path, FileKind kind, const LargeBuffer& bytes, const RasterHeader& header,
+               LargeBuffer& storage) {
+    cv::Mat decoded = decodeTarget(header, storage);
     try {
-        decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+        const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<uint8_t*>(bytes.data()));
+        cv::imdecode(encoded, cv::IMREAD_UNCHANGED, &decoded);
     } catch (const cv::Exception& e) {
         throw Error(path, std::string("cannot decode ") + fileKindName(kind) + " data: " + e.err);
     }
@@ -186,11 +214,23 @@ cv::Mat decode(const std::string& path, FileKind kind, const std::vector<uint8_t
     return decoded;
 }
 
+/// Statistics of the colour planes, each core measuring its own part.
+ImageStats pixelStats(const PixelVector& data) {
+    constexpr size_t kMinPerThread = size_t{1} << 20;
+    std::vector<StatsAccumulator> parts(parallelParts(data.size(), kMinPerThread));
+    parallelFor(data.size(), kMinPerThread, [&](size_t part, size_t begin, size_t end) {
+        parts[part].add(data.data() + begin, end - begin);
+    });
+    StatsAccumulator all;
+    for (const StatsAccumulator& p : parts) all.merge(p);
+    return all.result();
+}
+
 }  // namespace
 
 LoadedImage readRaster(const std::string& path, FileKind kind, const LoadOptions& options) {
     silenceOpenCv();
-    const std::vector<uint8_t> bytes = readWholeFile(path);
+    LargeBuffer bytes = readWholeFile(path);  // not const: the direct PNG decoder rearranges it
     const RasterHeader header = parseRasterHeader(path, kind, bytes.data(), bytes.size());
     checkSampleLimit(path, header, options.maxSamples);
 
@@ -209,9 +249,12 @@ LoadedImage readRaster(const std::string& path, FileKind kind, const LoadOptions
         image.bitpix = headerBitpix(header);
         return loaded;
     }
-    const cv::Mat decoded = decode(path, kind, bytes, header);
+    checkIntegrity(path, kind, bytes, header);
+    if (kind == FileKind::Png && decodePngDirect(bytes.data(), bytes.size(), image, loaded.stats)) return loaded;
+    LargeBuffer storage;
+    const cv::Mat decoded = decode(path, kind, bytes, header, storage);
     fillImage(kind, header, decoded, image);
-    loaded.stats = computeStats(image.data.data(), image.data.size());
+    loaded.stats = pixelStats(image.data);
     return loaded;
 }
 

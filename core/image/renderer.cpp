@@ -8,7 +8,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "common/largebuffer.h"
 #include "common/parallelfor.h"
+#include "common/vectorclones.h"
 
 namespace cosmoclip {
 
@@ -50,13 +52,22 @@ RowKernel makeKernel(const StretchTransform& t) {
     } else {
         k.mode = RowKernel::Mode::Lut;
         k.lut.assign(kLutSize + 1, 0);
-        for (int i = 0; i < kLutSize; ++i) {
-            const double x = lo + (hi - lo) * i / (kLutSize - 1);
-            const double y = std::clamp(t.apply(x), 0.0, 1.0);
-            k.lut[static_cast<size_t>(i) + 1] = static_cast<uint8_t>(y * 255.0 + 0.5);
-        }
+        // 65536 evaluations of asinh or log cost a millisecond or two: shared among the cores.
+        parallelFor(kLutSize, kLutSize / 4, [&](size_t, size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) {
+                const double x = lo + (hi - lo) * static_cast<double>(i) / (kLutSize - 1);
+                const double y = std::clamp(t.apply(x), 0.0, 1.0);
+                k.lut[i + 1] = static_cast<uint8_t>(y * 255.0 + 0.5);
+            }
+        });
     }
     return k;
+}
+
+bool sameTransform(const StretchTransform& a, const StretchTransform& b) {
+    const auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+    return a.curve == b.curve && same(a.limits.lo, b.limits.lo) && same(a.limits.hi, b.limits.hi) &&
+           same(a.param, b.param) && a.cdf == b.cdf;
 }
 
 inline float clamp01(float t) {
@@ -70,6 +81,7 @@ inline uint8_t toByte(float y) {
 
 /// Stretches one row of w values into w bytes. Each mode is its own branch-free loop (vectorised).
 /// `scratch` is working space for the table curves.
+COSMOCLIP_VECTOR_CLONES
 void renderRow(const RowKernel& k, const float* src, uint8_t* dst, int w, std::vector<int32_t>& scratch) {
     const float lo = k.lo, hi = k.hi, s = k.scale;
     switch (k.mode) {
@@ -118,7 +130,38 @@ inline uint8_t storedByte(float v) {
     return v == v ? static_cast<uint8_t>(static_cast<int>(std::clamp(v, 0.0f, 255.0f) + 0.5f)) : 0;
 }
 
-/// Copies 8-bit data as stored (StretchKind::None): the bytes Pillow would see, alpha appended.
+/// Three rendered rows -> interleaved RGB. Its own loop, without a branch, so that it vectorises
+/// where the CPU has byte shuffles (COSMOCLIP_VECTOR_CLONES).
+COSMOCLIP_VECTOR_CLONES
+void interleaveRgb(const uint8_t* r, const uint8_t* g, const uint8_t* b, uint8_t* dst, size_t w) {
+    for (size_t x = 0; x < w; ++x) {
+        dst[3 * x] = r[x];
+        dst[3 * x + 1] = g[x];
+        dst[3 * x + 2] = b[x];
+    }
+}
+
+COSMOCLIP_VECTOR_CLONES
+void interleaveRgba(const uint8_t* r, const uint8_t* g, const uint8_t* b, const float* alpha, uint8_t* dst, size_t w) {
+    for (size_t x = 0; x < w; ++x) {
+        dst[4 * x] = r[x];
+        dst[4 * x + 1] = g[x];
+        dst[4 * x + 2] = b[x];
+        dst[4 * x + 3] = storedByte(alpha[x]);
+    }
+}
+
+/// Stored values of one row as bytes (rounded, clamped, NaN 0).
+COSMOCLIP_VECTOR_CLONES
+void storedRow(const float* src, uint8_t* dst, size_t w) {
+    for (size_t x = 0; x < w; ++x) {
+        dst[x] = storedByte(src[x]);
+    }
+}
+
+/// Copies 8-bit data as stored (StretchKind::None): the bytes Pillow would see, alpha appended. The
+/// default for 8-bit pictures, so every PNG and JPEG the indexer reads comes this way: rows are
+/// converted a channel at a time (vectorised), then interleaved, each core taking its own band.
 Raster8 renderStored(const Image& image, int plane) {
     const bool colour = plane < 0 && image.rgb && image.planes >= 3;
     const bool alpha = plane < 0 && image.alpha.size() == image.planeSize();
@@ -128,22 +171,33 @@ Raster8 renderStored(const Image& image, int plane) {
     r.height = image.height;
     r.channels = alpha ? 4 : colours;  // grey + alpha is given as RGBA (grey replicated)
     r.color = plane < 0 ? image.color : ColorSource::Grey;
-    r.pixels.resize(static_cast<size_t>(r.width) * r.height * r.channels);
+    resizeLarge(r.pixels, static_cast<size_t>(r.width) * r.height * r.channels);
     const int first = plane < 0 ? 0 : plane;
-    for (int y = 0; y < r.height; ++y) {
-        const int srcRow = image.bottomUp ? r.height - 1 - y : y;
-        const size_t srcOffset = static_cast<size_t>(srcRow) * image.width;
-        uint8_t* dst = r.pixels.data() + static_cast<size_t>(y) * r.width * r.channels;
-        for (int x = 0; x < r.width; ++x) {
-            uint8_t* px = dst + static_cast<size_t>(x) * r.channels;
-            for (int c = 0; c < 3 && c < r.channels; ++c) {
-                px[c] = storedByte(image.plane(first + std::min(c, colours - 1))[srcOffset + x]);
+    const size_t w = static_cast<size_t>(r.width);
+    const size_t minRows = std::max<size_t>(1, (size_t{1} << 19) / std::max<size_t>(1, w));
+    parallelFor(static_cast<size_t>(r.height), minRows, [&](size_t, size_t rowBegin, size_t rowEnd) {
+        std::vector<uint8_t> row(w * 4);
+        uint8_t* channel[4] = {row.data(), row.data() + w, row.data() + 2 * w, row.data() + 3 * w};
+        for (size_t y = rowBegin; y < rowEnd; ++y) {
+            const size_t srcRow = image.bottomUp ? static_cast<size_t>(r.height) - 1 - y : y;
+            const size_t srcOffset = srcRow * w;
+            uint8_t* dst = r.pixels.data() + y * w * static_cast<size_t>(r.channels);
+            if (r.channels == 1) {
+                storedRow(image.plane(first) + srcOffset, dst, w);
+                continue;
             }
+            for (int c = 0; c < colours; ++c) {
+                storedRow(image.plane(first + c) + srcOffset, channel[c], w);
+            }
+            const uint8_t* g = colours == 3 ? channel[1] : channel[0];  // grey + alpha: grey replicated
+            const uint8_t* b = colours == 3 ? channel[2] : channel[0];
             if (alpha) {
-                px[3] = storedByte(image.alpha[srcOffset + x]);
+                interleaveRgba(channel[0], g, b, image.alpha.data() + srcOffset, dst, w);
+            } else {
+                interleaveRgb(channel[0], g, b, dst, w);
             }
         }
-    }
+    });
     return r;
 }
 
@@ -160,10 +214,12 @@ Raster8 renderImage(const Image& image, std::span<const StretchTransform> transf
     r.height = image.height;
     r.channels = channels + (alpha ? 1 : 0);
     r.color = r.channels == 1 ? ColorSource::Grey : alpha ? ColorSource::Rgba : ColorSource::Rgb;
-    r.pixels.resize(static_cast<size_t>(r.width) * r.height * r.channels);
+    resizeLarge(r.pixels, static_cast<size_t>(r.width) * r.height * r.channels);
     std::vector<RowKernel> kernels;
-    for (const StretchTransform& t : transforms) {
-        kernels.push_back(makeKernel(t));
+    for (size_t c = 0; c < transforms.size(); ++c) {
+        // Linked colour gives three equal transforms: their table is built once.
+        const bool same = c > 0 && sameTransform(transforms[c], transforms[c - 1]);
+        kernels.push_back(same ? kernels.back() : makeKernel(transforms[c]));
     }
     const int first = channels == 3 || plane < 0 ? 0 : plane;
     const size_t w = static_cast<size_t>(r.width);
@@ -184,14 +240,10 @@ Raster8 renderImage(const Image& image, std::span<const StretchTransform> transf
                 renderRow(kernels[static_cast<size_t>(c)], image.plane(first + c) + srcOffset, row.data() + c * w,
                           r.width, scratch);
             }
-            for (size_t x = 0; x < w; ++x) {
-                uint8_t* px = dst + x * static_cast<size_t>(r.channels);
-                px[0] = row[x];
-                px[1] = row[w + x];
-                px[2] = row[2 * w + x];
-                if (alpha) {
-                    px[3] = storedByte(image.alpha[srcOffset + x]);
-                }
+            if (alpha) {
+                interleaveRgba(row.data(), row.data() + w, row.data() + 2 * w, image.alpha.data() + srcOffset, dst, w);
+            } else {
+                interleaveRgb(row.data(), row.data() + w, row.data() + 2 * w, dst, w);
             }
         }
     });

@@ -3,6 +3,7 @@
 // weighted line fit with k-sigma rejection grown by a box of 1 % of the samples.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -18,26 +19,36 @@ constexpr double kMaxReject = 0.5;
 constexpr double kRejectSigma = 2.5;  // KREJ
 constexpr int kMaxIterations = 5;
 
-/// Up to nsamples finite values taken every `valid / nsamples`-th finite value, sorted.
-std::vector<double> zscaleSamples(const float* values, size_t n, size_t valid, size_t nsamples) {
+/// Finite values per block when looking for the sampled ones: a block holds at most one sample
+/// (the stride is ~n / 1000), so finding one costs a scan of at most this many values.
+constexpr size_t kCountBlock = 1024;
+
+/// Up to nsamples finite values taken every `valid / nsamples`-th finite value, sorted. `counts`
+/// holds the finite values per kCountBlock values (finiteCountsPerBlock), `valid` their sum.
+std::vector<double> zscaleSamples(const float* values, size_t n, const std::vector<uint32_t>& counts, size_t valid,
+                                  size_t nsamples) {
     const size_t stride = std::max<size_t>(1, valid / nsamples);
     std::vector<double> samples;
     samples.reserve(std::min(valid, nsamples));
-    if (valid == n) {  // no NaN: index directly instead of scanning every value
+    if (valid == n) {  // no NaN: index directly
         for (size_t i = 0; i < n && samples.size() < nsamples; i += stride) {
             samples.push_back(values[i]);
         }
     } else {
-        size_t skip = 0;  // finite values still to pass over before the next sample
-        for (size_t i = 0; i < n && samples.size() < nsamples; ++i) {
-            if (!std::isfinite(values[i])) {
-                continue;
+        // The finite values of rank 0, stride, 2 stride, ...: skip whole blocks by their counts,
+        // then scan the one block that holds the next rank.
+        size_t block = 0, before = 0;  // finite values in the blocks before `block`
+        for (size_t rank = 0; rank < valid && samples.size() < nsamples; rank += stride) {
+            while (before + counts[block] <= rank) {
+                before += counts[block++];
             }
-            if (skip == 0) {
-                samples.push_back(values[i]);
-                skip = stride;
+            size_t skip = rank - before;
+            for (size_t i = block * kCountBlock; i < n; ++i) {
+                if (std::isfinite(values[i]) && skip-- == 0) {
+                    samples.push_back(values[i]);
+                    break;
+                }
             }
-            --skip;
         }
     }
     std::sort(samples.begin(), samples.end());
@@ -119,12 +130,15 @@ void rejectOutliers(const std::vector<double>& s, const Line& line, size_t ngrow
 
 Interval zscaleInterval(const float* values, int width, int height, int nsamples, double contrast) {
     const size_t n = static_cast<size_t>(std::max(width, 0)) * static_cast<size_t>(std::max(height, 0));
-    const size_t valid = finiteRange(values, n).count;
+    const std::vector<uint32_t> counts = finiteCountsPerBlock(values, n, kCountBlock);
+    size_t valid = 0;
+    for (const uint32_t c : counts) valid += c;
     if (valid == 0) {
         const double nan = std::numeric_limits<double>::quiet_NaN();
         return {nan, nan};
     }
-    const std::vector<double> s = zscaleSamples(values, n, valid, static_cast<size_t>(std::max(nsamples, 1)));
+    const std::vector<double> s =
+        zscaleSamples(values, n, counts, valid, static_cast<size_t>(std::max(nsamples, 1)));
     const size_t npix = s.size();
     Interval limits{s.front(), s.back()};
 

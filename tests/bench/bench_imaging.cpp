@@ -1,8 +1,11 @@
 // Load + stretch benchmark against astropy, measured in the same run.
-// Usage: bench_imaging [--size 4096] [--repeat 5] [--threads N]
+// Usage: bench_imaging [--size 4096] [--repeat 5] [--only fits|png] [--no-peer] [--keep]
+// (--only, --no-peer and --keep, which leaves the files and prints where, are for profiling one
+// path with perf; the ratios need the peer.)
 // Writes a sky-like float32 FITS (noise, gradient, stars, NaN patch) and an 8-bit RGB PNG of the
 // same size into a temporary folder, then times:
-//   ours:   loadImage + renderImage(Auto / ZScale / Asinh)   (core, one call each)
+//   ours:   loadImage + renderImage(Auto / ZScale / Asinh)   (core, one call each); the PNG also
+//           with None, the default stretch of 8-bit pictures (shown, not in the ratios)
 //   astropy: fits.open + ZScaleInterval + AsinhStretch -> uint8 (tests/bench/astropy_peer.py)
 // and prints the ratios. Goal of the foundation issue: >= 3x astropy's speed.
 #include <algorithm>
@@ -110,11 +113,18 @@ nlohmann::json runPeer(const std::string& fitsPath, const std::string& pngPath, 
 
 int main(int argc, char** argv) {
     int size = 4096, repeat = 5;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    std::string only;
+    bool peerWanted = true, keep = false;
+    for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--size") size = std::atoi(argv[i + 1]);
-        if (a == "--repeat") repeat = std::atoi(argv[i + 1]);
+        const bool hasValue = i + 1 < argc;
+        if (a == "--no-peer") peerWanted = false;
+        else if (a == "--keep") keep = true;
+        else if (a == "--size" && hasValue) size = std::atoi(argv[++i]);
+        else if (a == "--repeat" && hasValue) repeat = std::atoi(argv[++i]);
+        else if (a == "--only" && hasValue) only = argv[++i];
     }
+    const bool doFits = only.empty() || only == "fits", doPng = only.empty() || only == "png";
     const fs::path dir = fs::temp_directory_path() / ("cosmoclip-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const std::string fitsPath = (dir / "sky.fits").string(), pngPath = (dir / "sky.png").string();
@@ -122,18 +132,21 @@ int main(int argc, char** argv) {
     writeFits(fitsPath, px, size);
     writePngFile(pngPath, px, size);
 
-    const double fitsAuto = timeOurs(fitsPath, StretchKind::Auto, repeat);
-    const double fitsZscale = timeOurs(fitsPath, StretchKind::ZScale, repeat);
-    const double fitsAsinh = timeOurs(fitsPath, StretchKind::Asinh, repeat);
-    const double pngAuto = timeOurs(pngPath, StretchKind::Auto, repeat);
-    const nlohmann::json peer = runPeer(fitsPath, pngPath, repeat);
-    fs::remove_all(dir);
+    const double fitsAuto = doFits ? timeOurs(fitsPath, StretchKind::Auto, repeat) : NAN;
+    const double fitsZscale = doFits ? timeOurs(fitsPath, StretchKind::ZScale, repeat) : NAN;
+    const double fitsAsinh = doFits ? timeOurs(fitsPath, StretchKind::Asinh, repeat) : NAN;
+    const double pngAuto = doPng ? timeOurs(pngPath, StretchKind::Auto, repeat) : NAN;
+    const double pngNone = doPng ? timeOurs(pngPath, StretchKind::None, repeat) : NAN;
+    const nlohmann::json peer = peerWanted ? runPeer(fitsPath, pngPath, repeat) : nlohmann::json();
+    if (keep) std::printf("files kept: %s %s\n", fitsPath.c_str(), pngPath.c_str());
+    else fs::remove_all(dir);
 
     std::printf("load + stretch to 8 bits, %dx%d, median of %d runs, 1 process\n", size, size, repeat);
     std::printf("  CosmoCLIP FITS float32  auto  %8.1f ms\n", fitsAuto * 1e3);
     std::printf("  CosmoCLIP FITS float32  zscale%8.1f ms\n", fitsZscale * 1e3);
     std::printf("  CosmoCLIP FITS float32  asinh %8.1f ms\n", fitsAsinh * 1e3);
     std::printf("  CosmoCLIP PNG 8-bit RGB auto  %8.1f ms\n", pngAuto * 1e3);
+    std::printf("  CosmoCLIP PNG 8-bit RGB none  %8.1f ms  (default for 8-bit)\n", pngNone * 1e3);
     if (peer.is_object()) {
         const double pf = peer["fits_seconds"], pp = peer["png_seconds"];
         std::printf("  astropy  FITS float32 zscale+asinh %8.1f ms\n", pf * 1e3);

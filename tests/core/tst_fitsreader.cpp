@@ -444,7 +444,7 @@ private slots:
             writer.image(SHORT_IMG, {64, 48}, RICE_1);
             writeStored(writer, 16, stored);
         }
-        const std::vector<float> want = readFits(plain, {}).image.data;
+        const PixelVector want = readFits(plain, {}).image.data;
         std::atomic<int> good{0};
         std::atomic<int> bad{0};
         std::vector<std::thread> threads;

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/filesniff.h"
 #include "image/imageloader.h"
+#include "image/pngdecoder.h"
 #include "image/rasterloader.h"
 
 using namespace cosmoclip;
@@ -63,6 +64,49 @@ Bytes encodePng(int w, int h, uint8_t colorType, const Bytes& samples, const Byt
     return png;
 }
 
+uint8_t paethPredictor(int a, int b, int c) {
+    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    return static_cast<uint8_t>(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+}
+
+/// A PNG encoder that applies PNG filter `filterOf(y)` to row y (0 None .. 4 Paeth) and splits the
+/// zlib stream into IDAT chunks of `chunk` bytes, for any colour type and bit depth; `samples` are
+/// the rows as stored (16-bit samples big-endian).
+template <typename FilterOf>
+Bytes encodeFilteredPng(int w, int h, uint8_t depth, uint8_t colorType, const Bytes& samples, FilterOf filterOf,
+                        size_t chunk, const Bytes& trns = {}, bool textAfterFirstIdat = false) {
+    const size_t rowBytes = samples.size() / static_cast<size_t>(h);
+    const int channels = colorType == 0 ? 1 : colorType == 4 ? 2 : colorType == 2 ? 3 : 4;
+    const size_t bpp = static_cast<size_t>(channels * depth / 8);
+    Bytes raw;
+    const Bytes zeros(rowBytes, 0);
+    for (size_t y = 0; y < static_cast<size_t>(h); ++y) {
+        const uint8_t* cur = samples.data() + y * rowBytes;
+        const uint8_t* prev = y ? cur - rowBytes : zeros.data();
+        const auto filter = static_cast<uint8_t>(filterOf(int(y)));
+        raw.push_back(filter);
+        for (size_t i = 0; i < rowBytes; ++i) {
+            const int a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+            const int predicted = filter == 1 ? a : filter == 2 ? b : filter == 3 ? (a + b) / 2
+                                  : filter == 4 ? paethPredictor(a, b, c) : 0;
+            raw.push_back(static_cast<uint8_t>(cur[i] - predicted));
+        }
+    }
+    uLongf size = compressBound(static_cast<uLong>(raw.size()));
+    Bytes z(size);
+    compress(z.data(), &size, raw.data(), static_cast<uLong>(raw.size()));
+    z.resize(size);
+    Bytes png{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    putChunk(png, "IHDR", ihdr(static_cast<uint32_t>(w), static_cast<uint32_t>(h), depth, colorType));
+    if (!trns.empty()) putChunk(png, "tRNS", trns);
+    for (size_t at = 0; at < z.size(); at += chunk) {
+        putChunk(png, "IDAT", Bytes(z.begin() + long(at), z.begin() + long(std::min(z.size(), at + chunk))));
+        if (at == 0 && textAfterFirstIdat) putChunk(png, "tEXt", Bytes{'a', 0, 'b'});  // breaks the run
+    }
+    putChunk(png, "IEND", {});
+    return png;
+}
+
 /// A BGR test pattern with distinct values per channel and pixel.
 cv::Mat bgrPattern(int w, int h, int type, double scale) {
     cv::Mat m(h, w, type);
@@ -100,7 +144,10 @@ void expectSameAsMat(const Image& image, const cv::Mat& m) {
             const size_t i = static_cast<size_t>(y) * static_cast<size_t>(m.cols) + static_cast<size_t>(x);
             for (int p = 0; p < colours; ++p)
                 QCOMPARE(double(image.plane(p)[i]), matValue(m, x, y, colours == 3 ? 2 - p : 0));
-            if (m.channels() == 4) QCOMPARE(double(image.alpha[i]), matValue(m, x, y, 3));
+            if (m.channels() == 4) {  // alpha as 0..255: 16-bit divided by 257
+                const double a = matValue(m, x, y, 3);
+                QCOMPARE(image.alpha[i], m.depth() == CV_16U ? float(a) / 257.0f : float(a));
+            }
         }
 }
 
@@ -417,6 +464,169 @@ private slots:
         const QString error = errorOf(p);
         QVERIFY2(error.startsWith(QString::fromStdString(p) + ": "), qPrintable(error));
         QVERIFY2(error.contains("chunk IDAT") && error.contains("fails its CRC check"), qPrintable(error));
+    }
+
+    void directPngDecoderMatchesOpenCvAndTheSamples_data() {
+        QTest::addColumn<int>("colorType");
+        QTest::addColumn<int>("depth");
+        QTest::addColumn<int>("filter");  // 0..4 on every row; 5: row y uses filter y % 5
+        QTest::addColumn<int>("chunk");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        for (int colorType : {0, 2, 4, 6})
+            for (int depth : {8, 16})
+                for (int filter = 0; filter <= 5; ++filter)
+                    QTest::addRow("type %d depth %d filter %d", colorType, depth, filter)
+                        << colorType << depth << filter << (filter == 5 ? 97 : 1 << 20) << 37 << 23;
+        // Large enough for the rows to be shared among threads, with and without rows chained by
+        // Up / Average / Paeth.
+        QTest::newRow("large rgb sub") << 2 << 8 << 1 << 8192 << 613 << 977;
+        QTest::newRow("large rgb mixed") << 2 << 8 << 5 << 8192 << 613 << 977;
+        QTest::newRow("large rgba 16 sub") << 6 << 16 << 1 << 8192 << 301 << 1003;
+    }
+    void directPngDecoderMatchesOpenCvAndTheSamples() {
+        QFETCH(int, colorType);
+        QFETCH(int, depth);
+        QFETCH(int, filter);
+        QFETCH(int, chunk);
+        QFETCH(int, width);
+        QFETCH(int, height);
+        const int w = width, h = height, channels = colorType == 0 ? 1 : colorType == 4 ? 2 : colorType == 2 ? 3 : 4;
+        const int bytesPerSample = depth / 8;
+        // Values that exercise every predictor: noise plus ramps, wrapping around 255 and 65535.
+        cv::RNG rng(uint64_t(colorType * 100 + depth * 10 + filter));
+        std::vector<uint32_t> values(size_t(w) * h * channels);
+        Bytes samples;
+        for (size_t i = 0; i < values.size(); ++i) {
+            const uint32_t top = depth == 8 ? 255u : 65535u;
+            values[i] = i % 7 == 0 ? top - uint32_t(i % 3) : uint32_t(rng.uniform(0, int(top) + 1));
+            if (bytesPerSample == 2) samples.push_back(uint8_t(values[i] >> 8));
+            samples.push_back(uint8_t(values[i]));
+        }
+        const Bytes png = encodeFilteredPng(w, h, uint8_t(depth), uint8_t(colorType), samples,
+                                            [filter](int y) { return filter == 5 ? y % 5 : filter; }, size_t(chunk));
+        if (pngDirectDecoderAvailable()) {
+            Image direct;
+            ImageStats stats;
+            Bytes scratch = png;  // rearranged by the decoder
+            QVERIFY(decodePngDirect(scratch.data(), scratch.size(), direct, stats));
+        }
+        const LoadedImage li = loadImage(writeBytes("direct.png", png));
+        const Image& im = li.image;
+        const int colours = channels >= 3 ? 3 : 1;
+        QCOMPARE(im.width, w);
+        QCOMPARE(im.height, h);
+        QCOMPARE(im.planes, colours);
+        QCOMPARE(im.bitpix, depth);
+        QCOMPARE(im.rgb, colours == 3);
+        QCOMPARE(int(im.color), int(colorType == 0 ? ColorSource::Grey : colorType == 4 ? ColorSource::GreyAlpha
+                                    : colorType == 2 ? ColorSource::Rgb : ColorSource::Rgba));
+        const bool alpha = channels == 2 || channels == 4;
+        QCOMPARE(im.alpha.size(), alpha ? size_t(w) * h : size_t(0));
+        double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+        for (size_t p = 0; p < size_t(w) * h; ++p) {
+            for (int c = 0; c < colours; ++c) {
+                const double v = values[p * channels + size_t(c)];
+                QCOMPARE(double(im.plane(c)[p]), v);
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+                sum += v;
+            }
+            if (alpha) {
+                const float a = float(values[p * channels + size_t(channels - 1)]);
+                QCOMPARE(im.alpha[p], depth == 8 ? a : a / 257.0f);
+            }
+        }
+        QCOMPARE(li.stats.min, lo);
+        QCOMPARE(li.stats.max, hi);
+        QCOMPARE(li.stats.mean, sum / double(size_t(w) * h * colours));
+        QCOMPARE(li.stats.validCount, int64_t(size_t(w) * h * colours));
+        QCOMPARE(li.stats.nanCount, int64_t(0));
+        if (colorType != 4) {  // OpenCV, the other path, decodes the same file to the same values
+            const cv::Mat m = cv::imdecode(png, cv::IMREAD_UNCHANGED);
+            expectSameAsMat(im, m);
+        }
+    }
+
+    void idatChunksWithOthersBetweenAreRefusedAsBefore() {
+        // The specification wants IDAT chunks one after another; libpng (through OpenCV) refuses the
+        // file otherwise, and the direct decoder leaves it to OpenCV rather than accept it.
+        Bytes samples(size_t(40) * 30 * 3);
+        for (size_t i = 0; i < samples.size(); ++i) samples[i] = uint8_t(i * 7 + i / 13);
+        const Bytes png = encodeFilteredPng(40, 30, 8, 2, samples, [](int y) { return y % 5; }, 50, {}, true);
+        Image direct;
+        ImageStats stats;
+        Bytes scratch = png;
+        QVERIFY(!decodePngDirect(scratch.data(), scratch.size(), direct, stats));
+        QVERIFY(scratch == png);
+        const std::string p = writeBytes("text-between.png", png);
+        QVERIFY2(errorOf(p).startsWith(QString::fromStdString(p) + ": cannot decode PNG"), qPrintable(errorOf(p)));
+    }
+
+    void directPngDecoderLeavesOtherLayoutsToOpenCv() {
+        const Bytes rgb{10, 20, 30, 40, 50, 60};  // 2 x 1
+        // tRNS on RGB: OpenCV adds an alpha channel (the colour 40, 50, 60 is transparent).
+        const Bytes trns{0, 40, 0, 50, 0, 60};
+        const Bytes withTrns = encodeFilteredPng(2, 1, 8, 2, rgb, [](int) { return 0; }, 1 << 20, trns);
+        Image direct;
+        ImageStats stats;
+        Bytes scratch = withTrns;
+        QVERIFY(!decodePngDirect(scratch.data(), scratch.size(), direct, stats));
+        QVERIFY(direct.data.empty());
+        QVERIFY(scratch == withTrns);
+        const Image im = loadImage(writeBytes("trns.png", withTrns)).image;
+        QCOMPARE(im.alpha.size(), size_t(2));
+        QCOMPARE(im.alpha[0], 255.0f);
+        QCOMPARE(im.alpha[1], 0.0f);
+        // A palette image is expanded by OpenCV.
+        const Bytes palette = encodePng(2, 1, 3, {0, 1}, {1, 2, 3, 4, 5, 6});
+        scratch = palette;
+        QVERIFY(!decodePngDirect(scratch.data(), scratch.size(), direct, stats));
+        QCOMPARE(loadImage(writeBytes("pal2.png", palette)).image.plane(2)[1], 6.0f);
+    }
+
+    void directPngDecoderRefusesDamagedStreamsLikeOpenCv_data() {
+        QTest::addColumn<int>("damage");  // 0 bad filter byte, 1 stream too short, 2 too long, 3 bad deflate data
+        QTest::addColumn<bool>("loads");  // what the OpenCV path does with it
+        QTest::newRow("filter byte 7") << 0 << false;
+        QTest::newRow("rows missing") << 1 << false;
+        QTest::newRow("rows to spare") << 2 << true;  // libpng only warns: "Too much image data"
+        QTest::newRow("bad deflate") << 3 << false;
+    }
+    void directPngDecoderRefusesDamagedStreamsLikeOpenCv() {
+        QFETCH(int, damage);
+        QFETCH(bool, loads);
+        const int w = 8, h = 6;
+        Bytes samples(size_t(w) * h * 3);
+        for (size_t i = 0; i < samples.size(); ++i) samples[i] = uint8_t(i * 11);
+        Bytes png;
+        if (damage == 0) {
+            png = encodeFilteredPng(w, h, 8, 2, samples, [](int y) { return y == 3 ? 7 : 1; }, 5);
+        } else if (damage == 1 || damage == 2) {  // the header says 6 rows, the stream holds 4 or 8
+            const int rows = damage == 1 ? 4 : 8;
+            samples.resize(size_t(w) * rows * 3, 9);
+            png = encodeFilteredPng(w, rows, 8, 2, samples, [](int) { return 0; }, 7);
+            Bytes fixed{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+            putChunk(fixed, "IHDR", ihdr(w, h, 8, 2));
+            fixed.insert(fixed.end(), png.begin() + 33, png.end());
+            png = fixed;
+        } else {  // a stored deflate block whose length check fails, with valid CRCs around it
+            const Bytes z{0x78, 0x01, 0x01, 0x05, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5};
+            png = Bytes{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+            putChunk(png, "IHDR", ihdr(w, h, 8, 2));
+            putChunk(png, "IDAT", z);
+            putChunk(png, "IEND", {});
+        }
+        Image direct;
+        ImageStats stats;
+        Bytes scratch = png;  // IDAT data in chunks of 5 or 7 bytes: joined in place, then put back
+        QVERIFY(!decodePngDirect(scratch.data(), scratch.size(), direct, stats));
+        QVERIFY(scratch == png);
+        const std::string p = writeBytes("damaged-stream.png", png);
+        const QString error = errorOf(p);
+        QCOMPARE(error.isEmpty(), loads);
+        if (!loads) QVERIFY2(error.startsWith(QString::fromStdString(p) + ": cannot decode PNG"), qPrintable(error));
+        if (loads) QCOMPARE(loadImage(p).image.plane(2)[size_t(w) * h - 1], float(samples[size_t(w) * h * 3 - 1]));
     }
 
     void rasterReaderRefusesOtherKinds() {

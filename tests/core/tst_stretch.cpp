@@ -90,7 +90,7 @@ Image imageOf(std::vector<float> values, int width, int height, int planes = 1) 
     image.width = width;
     image.height = height;
     image.planes = planes;
-    image.data = std::move(values);
+    image.data.assign(values.begin(), values.end());
     image.bitpix = -32;
     image.format = ImageFormat::Fits;
     image.bottomUp = true;
