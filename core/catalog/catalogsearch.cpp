@@ -100,19 +100,23 @@ void CatalogSearch::log(const std::string& line) const {
         std::fprintf(stderr, "cosmoclip: %s\n", line.c_str());
 }
 
-void CatalogSearch::loadExact(Catalog& catalog) {
-    auto index = std::make_unique<VectorIndex>(m_dim, m_options.threads);
-    index->reserve(m_size);
-    // In chunks: the matrix is never held twice.
+void CatalogSearch::forEachChunk(Catalog& catalog, const std::function<void(const EmbeddingMatrix&)>& fn) const {
     for (int64_t after = INT64_MIN;;) {
         const EmbeddingMatrix m = catalog.embeddingsAfter(m_modelId, after, m_options.chunkRows);
         if (m.imageIds.empty()) break;
         if (static_cast<size_t>(m.dim) != m_dim)
             throw Error(m_catalogPath, "embeddings of model " + std::to_string(m_modelId) + " have " +
                                            std::to_string(m.dim) + " values, the model " + std::to_string(m_dim));
-        index->add(m.imageIds.data(), m.vectors.data(), m.imageIds.size());
+        fn(m);
         after = m.imageIds.back();
     }
+}
+
+void CatalogSearch::loadExact(Catalog& catalog) {
+    auto index = std::make_unique<VectorIndex>(m_dim, m_options.threads);
+    index->reserve(m_size);
+    // In chunks: the matrix is never held twice.
+    forEachChunk(catalog, [&](const EmbeddingMatrix& m) { index->add(m.imageIds.data(), m.vectors.data(), m.imageIds.size()); });
     m_exact = std::move(index);
 }
 
@@ -163,14 +167,11 @@ std::vector<SearchHit> CatalogSearch::streamExact(const float* q, size_t k, cons
     chunk.setHalfPrecisionScan(false);
     std::vector<SearchHit> best;
     Catalog& catalog = reader();
-    for (int64_t after = INT64_MIN;;) {
-        const EmbeddingMatrix m = catalog.embeddingsAfter(m_modelId, after, m_options.chunkRows);
-        if (m.imageIds.empty()) break;
+    forEachChunk(catalog, [&](const EmbeddingMatrix& m) {
         chunk.clear();
         chunk.add(m.imageIds.data(), m.vectors.data(), m.imageIds.size());
         keepBest(best, chunk.search(q, k, filter), k);
-        after = m.imageIds.back();
-    }
+    });
     return best;
 }
 
@@ -384,12 +385,7 @@ void CatalogSearch::addFromCatalog(ApproximateIndex& index, const Stamps& stamps
         return;
     }
     // Many: stream the catalog and keep the wanted ones (ids sorted, as the stamps are).
-    for (int64_t after = INT64_MIN;;) {
-        const EmbeddingMatrix m = catalog.embeddingsAfter(m_modelId, after, m_options.chunkRows);
-        if (m.imageIds.empty()) break;
-        if (static_cast<size_t>(m.dim) != m_dim)
-            throw Error(m_catalogPath, "embeddings of model " + std::to_string(m_modelId) + " have " +
-                                           std::to_string(m.dim) + " values, the model " + std::to_string(m_dim));
+    forEachChunk(catalog, [&](const EmbeddingMatrix& m) {
         for (size_t i = 0; i < m.imageIds.size(); ++i) {
             const int64_t id = m.imageIds[i];
             const int64_t tag = tagOf(stamps, id);
@@ -401,8 +397,7 @@ void CatalogSearch::addFromCatalog(ApproximateIndex& index, const Stamps& stamps
                          m.vectors.begin() + static_cast<std::ptrdiff_t>((i + 1) * m_dim));
         }
         flush();
-        after = m.imageIds.back();
-    }
+    });
 }
 
 }  // namespace cosmoclip

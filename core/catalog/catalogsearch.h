@@ -98,6 +98,9 @@ private:
     IndexReport buildApproximate(const std::vector<std::pair<int64_t, int64_t>>& stamps);
     void addFromCatalog(ApproximateIndex& index, const std::vector<std::pair<int64_t, int64_t>>& stamps,
                         const std::vector<int64_t>& ids);
+    /// Every vector of the model in the catalog, chunkRows at a time by image id (the matrix is never
+    /// held whole); throws Error when the stored vectors do not have the model's dimension.
+    void forEachChunk(Catalog& catalog, const std::function<void(const EmbeddingMatrix&)>& fn) const;
     void loadExact(Catalog& catalog);
     Catalog& reader();
     void log(const std::string& line) const;
