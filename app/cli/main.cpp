@@ -39,7 +39,7 @@ const std::map<std::string, CommandEntry>& commands() {
         {"tokenize", {runTokenize, "tokenize (--model PATH | --tokenizer DIR) TEXT... [--json]"}},
         {"embed",
          {runEmbed,
-          "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--json]"}},
+          "embed [--model PATH] [--tokenizer DIR] [--image FILE]... [--text STRING]... [--raw] [--threads N] [--precision fp32|bf16|int8] [--json]"}},
         {"model", {runModel, "model init --config CONFIG.json|ViT-B/32|ViT-B/16|ViT-L/14 --tokenizer DIR --out DIR [--seed N]\n"
                              "  cosmoclip model blend --base A --finetuned B --alpha 0.5 --out DIR   (WiSE-FT)\n"
                              "  cosmoclip model pull REPO [--revision R] [--json]   (Hugging Face hub: HF_ENDPOINT, HF_TOKEN)\n"
@@ -68,7 +68,7 @@ const std::map<std::string, CommandEntry>& commands() {
          {runEval,
           "eval --db CATALOG.sqlite [--model PATH]... [--split test|val|train|all] [--labels \"a,b\"] "
           "[--fractions 0.7,0.15,0.15] [--template T]... [--json]"}},
-        {"bench", {runBench, "bench embed|text|index --arch ViT-B/32 [--batch 32] [--seconds 20] [--images 64] [--threads N] [--peer] [--json]"}},
+        {"bench", {runBench, "bench embed|text|index --arch ViT-B/32 [--batch 32] [--seconds 20] [--images 64] [--threads N] [--precision fp32|bf16|int8] [--unfused] [--peer] [--json]"}},
     };
     return table;
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,8 @@
 #include "image/clipinput.h"
 #include "model/clipconfig.h"
 #include "model/clipfactory.h"
+#include "model/cpukernels.h"
+#include "model/matmulrate.h"
 
 namespace cosmoclip::cli {
 
@@ -65,8 +68,17 @@ namespace {
 const std::vector<OptionSpec> kEmbedOptions = {
     {"model", true}, {"tokenizer", true}, {"image", true, true}, {"text", true, true},
     {"raw", false},  {"json", false},     {"threads", true},     {"stretch", true},
-    {"batch", true},
+    {"batch", true}, {"precision", true},
 };
+
+ClipPrecision precisionFrom(const ParsedArgs& args) {
+    const std::string name = args.value("precision").value_or("fp32");
+    try {
+        return parsePrecision(name);
+    } catch (const Error&) {
+        throw UsageError("--precision must be fp32, bf16 or int8, not '" + name + "'");
+    }
+}
 
 json embedImages(const ClipEncoder& encoder, const std::vector<std::string>& paths,
                  std::optional<StretchKind> stretch) {
@@ -101,11 +113,13 @@ int runEmbed(const std::vector<std::string>& argv) {
     const auto texts = args.values("text");
     if (images.empty() && texts.empty()) throw UsageError("embed needs --image FILE or --text STRING");
     const std::optional<StretchKind> stretch = stretchOption(args);
+    const ClipPrecision precision = precisionFrom(args);
     const ModelSource source = ModelSource::resolve(args.value("model"), args.value("tokenizer"));
     ClipEncoderOptions options;
     options.threads = threadsFrom(args);
     options.batchSize = args.integer("batch", 1, 4096).value_or(32);
     options.normalize = !args.has("raw");
+    options.precision = precision;
     const ClipEncoder encoder = source.loadEncoder(options);
     json out = {{"model",
                  {{"path", source.modelPath}, {"embed_dim", encoder.embedDim()}, {"image_size", encoder.imageSize()},
@@ -156,17 +170,22 @@ int runModel(const std::vector<std::string>& argv) {
 
 namespace {
 
-const std::vector<OptionSpec> kBenchOptions = {{"arch", true},    {"batch", true}, {"seconds", true},
-                                               {"threads", true}, {"json", false}, {"tokens", true},
-                                               {"peer", false}};
+const std::vector<OptionSpec> kBenchOptions = {
+    {"arch", true},  {"batch", true},     {"seconds", true},   {"threads", true}, {"json", false},
+    {"tokens", true}, {"peer", false},    {"precision", true}, {"unfused", false}};
 
 // PyTorch eager on the same machine, BLAS and thread count (tests/bench/torch_peer.py, run with
-// Debian's /usr/bin/python3). Returns null when the peer cannot run here.
-json runTorchPeer(const std::string& kind, int64_t batch, double seconds, int threads, int64_t tokens) {
+// Debian's /usr/bin/python3). Returns null when the peer cannot run here. torch.set_num_threads()
+// does not reach OpenBLAS's own thread pool, which sizes itself from OPENBLAS_NUM_THREADS when the
+// library loads: without it the peer's GEMMs would use every core while ours use `threads`.
+json runTorchPeer(const std::string& kind, int64_t batch, double seconds, int threads, int64_t tokens,
+                  ClipPrecision precision) {
     const std::string script = COSMOCLIP_SOURCE_DIR "/tests/bench/torch_peer.py";
     if (!std::filesystem::exists(script)) return nullptr;
-    const std::string command = "/usr/bin/python3 '" + script + "' " + kind + " " + std::to_string(batch) + " " +
-                                std::to_string(seconds) + " " + std::to_string(threads) + " " + std::to_string(tokens);
+    const std::string n = std::to_string(threads);
+    const std::string command = "env OPENBLAS_NUM_THREADS=" + n + " OMP_NUM_THREADS=" + n + " /usr/bin/python3 '" +
+                                script + "' " + kind + " " + std::to_string(batch) + " " + std::to_string(seconds) +
+                                " " + n + " " + std::to_string(tokens) + " " + precisionName(precision);
     std::FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) return nullptr;
     std::string output;
@@ -177,19 +196,44 @@ json runTorchPeer(const std::string& kind, int64_t batch, double seconds, int th
     return parsed.is_discarded() ? json(nullptr) : parsed;
 }
 
-// Runs `step` (one batch) repeatedly for about `seconds` after one warm-up call; returns batches/s.
+double cpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Batches per second of wall-clock time and per second of this process's CPU time: on a shared
+// machine the second leaves out the time the OS gave to other processes.
+struct BatchRate {
+    double wall = 0;
+    double cpu = 0;
+};
+
+// Runs `step` (one batch) repeatedly for about `seconds` after one warm-up call.
 template <typename Step>
-double batchesPerSecond(Step step, double seconds) {
+BatchRate batchesPerSecond(Step step, double seconds) {
     step();
     int batches = 0;
     const auto start = std::chrono::steady_clock::now();
+    const double cpuStart = cpuSeconds();
     double elapsed = 0;
     do {
         step();
         ++batches;
         elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     } while (elapsed < seconds);
-    return batches / elapsed;
+    return {batches / elapsed, batches / (cpuSeconds() - cpuStart)};
+}
+
+// FLOPs of the vision tower's last block that the fused path skips: only the class token's row goes
+// through the out projection and the MLP, and only it queries (K and V still cover every token).
+double lastBlockSavedFlops(const ClipConfig& config) {
+    const auto& v = config.vision;
+    const double n = static_cast<double>(v.tokens()), w = static_cast<double>(v.width);
+    const double h = static_cast<double>(v.intermediate);
+    const double full = 4.0 * n * w * w + 2.0 * n * n * w + 2.0 * n * w * h;
+    const double pooled = 2.0 * n * w * w + w * w + 2.0 * n * w + w * w + 2.0 * w * h;
+    return 2.0 * (full - pooled);
 }
 
 // Random captions of `length` tokens, start and end tokens included.
@@ -216,41 +260,93 @@ int runBench(const std::vector<std::string>& argv) {
     const ClipConfig config = configFrom(arch);
     const int64_t batch = args.integer("batch", 1, 4096).value_or(32);
     const double seconds = static_cast<double>(args.integer("seconds", 1, 3600).value_or(20));
+    const bool fused = !args.has("unfused");
+    setFusedInference(fused);
     ClipEncoderOptions options;
+    options.precision = precisionFrom(args);
     // Explicit, so that the figure and the peer run with the same count.
     options.threads = threadsFrom(args) > 0 ? threadsFrom(args) : static_cast<int>(std::thread::hardware_concurrency());
     options.batchSize = batch;
     const ClipEncoder encoder = ClipFactory::randomEncoder(config, 0, options);
     const int threads = options.threads;
-    json out = {{"arch", arch}, {"batch", batch}, {"threads", threads}};
+    json out = {{"arch", arch},
+                {"batch", batch},
+                {"threads", threads},
+                {"precision", precisionName(options.precision)},
+                {"fused", fused},
+                {"kernels", CpuKernels::instructionSet()}};
+    std::string rateKey;
     if (argv[0] == "embed") {
         const int64_t r = config.vision.imageSize;
         std::vector<float> pixels(static_cast<size_t>(batch * 3 * r * r));
         std::mt19937 rng(1);
         std::normal_distribution<float> normal;
         for (auto& p : pixels) p = normal(rng);
-        const double bps = batchesPerSecond([&] { encoder.encodeImages(pixels.data(), static_cast<size_t>(batch)); }, seconds);
-        out["images_per_second"] = bps * static_cast<double>(batch);
-        out["gflops_per_second"] = bps * static_cast<double>(batch) * ClipFactory::imageFlops(config) / 1e9;
-        out["gflops_per_image"] = ClipFactory::imageFlops(config) / 1e9;
+        // The yardstick: this machine's GEMM rate (in the precision benchmarked) on the block's own
+        // shapes, measured before and after the model run (load on a shared machine varies); the higher
+        // of the two counts.
+        const auto& v = config.vision;
+        const auto reference = [&] {
+            return MatmulRate::blockGemms(batch * v.tokens(), v.width, v.intermediate, options.precision, threads,
+                                          std::max(1.0, seconds / 8));
+        };
+        const MatmulRate::Rate before = reference();
+        const BatchRate rate =
+            batchesPerSecond([&] { encoder.encodeImages(pixels.data(), static_cast<size_t>(batch)); }, seconds);
+        const MatmulRate::Rate after = reference();
+        const MatmulRate::Rate square = MatmulRate::square(2048, threads, std::max(1.0, seconds / 8));
+        const double flops = ClipFactory::imageFlops(config);
+        const double matmul = std::max(before.wall, after.wall);
+        const double matmulCpu = std::max(before.cpu, after.cpu);
+        rateKey = "images_per_second";
+        out["images_per_second"] = rate.wall * static_cast<double>(batch);
+        out["images_per_cpu_second"] = rate.cpu * static_cast<double>(batch);
+        out["gflops_per_image"] = flops / 1e9;
+        // What really runs: the fused path computes only the class token's row in the last block.
+        out["gflops_per_image_executed"] = (fused ? flops - lastBlockSavedFlops(config) : flops) / 1e9;
+        out["gflops_per_second"] = rate.wall * static_cast<double>(batch) * flops / 1e9;
+        out["gflops_per_cpu_second"] = rate.cpu * static_cast<double>(batch) * flops / 1e9;
+        out["matmul_reference"] = {
+            {"what", std::string(precisionName(options.precision)) +
+                         " at::mm of one block's four GEMMs (QKV, out_proj, c_fc, c_proj) on batch x tokens = " +
+                         std::to_string(batch * v.tokens()) + " rows, weights transposed as nn.Linear, " +
+                         std::to_string(threads) + " thread(s); the higher of before/after the model run"},
+            {"gflops_per_second", matmul},
+            {"gflops_per_cpu_second", matmulCpu},
+            {"before", before.wall},
+            {"after", after.wall},
+            {"square_2048_gflops_per_second", square.wall},
+            {"square_2048_gflops_per_cpu_second", square.cpu}};
+        out["fraction_of_matmul_rate"] = out["gflops_per_second"].get<double>() / matmul;
+        out["fraction_of_matmul_rate_cpu_time"] = out["gflops_per_cpu_second"].get<double>() / matmulCpu;
     } else {
         const int64_t length = args.integer("tokens", 2, config.text.contextLength).value_or(16);
         const auto shortTokens = benchTokens(config, batch, length);
         // Without the short-sequence trick every caption costs a full context window: the same work
         // as captions that really are contextLength tokens long, which is what this row runs.
         const auto fullTokens = benchTokens(config, batch, config.text.contextLength);
-        const double shortBps = batchesPerSecond([&] { encoder.encodeTexts(shortTokens); }, seconds / 2);
-        const double fullBps = batchesPerSecond([&] { encoder.encodeTexts(fullTokens); }, seconds / 2);
+        const BatchRate shortRate = batchesPerSecond([&] { encoder.encodeTexts(shortTokens); }, seconds / 2);
+        const BatchRate fullRate = batchesPerSecond([&] { encoder.encodeTexts(fullTokens); }, seconds / 2);
+        rateKey = "texts_per_second";
         out["tokens"] = length;
-        out["texts_per_second"] = shortBps * static_cast<double>(batch);
-        out["texts_per_second_full_context"] = fullBps * static_cast<double>(batch);
-        out["gflops_per_second"] = shortBps * static_cast<double>(batch) * ClipFactory::textFlops(config, length) / 1e9;
+        out["texts_per_second"] = shortRate.wall * static_cast<double>(batch);
+        out["texts_per_cpu_second"] = shortRate.cpu * static_cast<double>(batch);
+        out["texts_per_second_full_context"] = fullRate.wall * static_cast<double>(batch);
+        out["texts_per_cpu_second_full_context"] = fullRate.cpu * static_cast<double>(batch);
+        out["short_sequence_speedup"] = shortRate.wall / fullRate.wall;
+        out["gflops_per_second"] = shortRate.wall * static_cast<double>(batch) * ClipFactory::textFlops(config, length) / 1e9;
     }
     if (args.has("peer")) {
-        const std::string rateKey = argv[0] == "embed" ? "images_per_second" : "texts_per_second";
-        const json peer = runTorchPeer(argv[0], batch, seconds, threads, out.value("tokens", int64_t{16}));
+        const json peer = runTorchPeer(argv[0], batch, seconds, threads, out.value("tokens", int64_t{16}),
+                                       options.precision);
         out["peer"] = peer;
-        if (peer.is_object()) out["ratio_vs_pytorch_eager"] = out[rateKey].get<double>() / peer["items_per_second"].get<double>();
+        if (peer.is_object()) {
+            out["ratio_vs_pytorch_eager"] = out[rateKey].get<double>() / peer["items_per_second"].get<double>();
+            const std::string cpuKey = argv[0] == "embed" ? "images_per_cpu_second" : "texts_per_cpu_second";
+            if (peer.contains("items_per_cpu_second"))
+                out["ratio_vs_pytorch_eager_cpu_time"] =
+                    out[cpuKey].get<double>() / peer["items_per_cpu_second"].get<double>();
+        }
     }
     std::cout << (args.has("json") ? out.dump() : out.dump(2)) << std::endl;
     return 0;

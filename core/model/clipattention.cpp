@@ -3,7 +3,11 @@
 #include <cmath>
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <torch/version.h>
+
+#include "model/cpukernels.h"
+#include "model/gemmweight.h"
 
 namespace cosmoclip {
 
@@ -43,6 +47,69 @@ at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& mas
 #endif
     // [B, H, N, D] -> [B, N, W]
     return out_proj(out.permute({0, 2, 1, 3}).reshape({batch, tokens, m_width}));
+}
+
+at::Tensor ClipAttentionImpl::mixHeads(const at::Tensor& h, const at::Tensor& mask, const at::Tensor& queryRows,
+                                       const GemmWeight& weight) {
+    const int64_t batch = h.size(0);
+    const int64_t tokens = h.size(1);
+    const int64_t w = m_width;
+    const at::Tensor rows = h.reshape({batch * tokens, w});
+    AttentionArgs a;
+    a.keys = tokens;
+    a.heads = m_heads;
+    a.headDim = w / m_heads;
+    a.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(a.headDim)));
+    at::Tensor qkv, q, positions;  // keep the buffers alive while the kernels read them
+    const GemmWeight kv = queryRows.defined() ? weight.rows(w, 3 * w) : GemmWeight();
+    if (!queryRows.defined() || kv.empty()) {
+        qkv = weight.multiply(rows);  // [B*N, 3W]; the bias goes in per element, in cache
+        float* p = qkv.data_ptr<float>();
+        a.queries = tokens;
+        a.q = p, a.k = p + w, a.v = p + 2 * w;
+        a.qRowStride = a.kRowStride = a.vRowStride = 3 * w;
+        a.qBatchStride = a.kBatchStride = a.vBatchStride = tokens * 3 * w;
+        if (queryRows.defined()) {
+            // A prepacked weight cannot be split by rows: every Q was projected, the queried ones are
+            // taken out.
+            positions = queryRows.to(at::kLong).contiguous();
+            const at::Tensor flat = positions + at::arange(batch, positions.options()) * tokens;
+            q = qkv.index_select(0, flat).slice(1, 0, w).contiguous();  // [B, W]
+            a.queries = 1;
+            a.queryPositions = positions.data_ptr<int64_t>();
+            a.q = q.data_ptr<float>();
+            a.qRowStride = a.qBatchStride = w;
+        }
+    } else {
+        // Only one query per element: K and V for every token, Q for that token alone.
+        positions = queryRows.to(at::kLong).contiguous();
+        qkv = kv.multiply(rows);  // [B*N, 2W]
+        const at::Tensor flat = positions + at::arange(batch, positions.options()) * tokens;
+        q = weight.rows(0, w).multiply(rows.index_select(0, flat));  // [B, W]
+        float* p = qkv.data_ptr<float>();
+        a.queries = 1;
+        a.queryPositions = positions.data_ptr<int64_t>();
+        a.q = q.data_ptr<float>(), a.k = p, a.v = p + w;
+        a.qRowStride = a.qBatchStride = w;
+        a.kRowStride = a.vRowStride = 2 * w;
+        a.kBatchStride = a.vBatchStride = tokens * 2 * w;
+    }
+    if (in_proj_bias.defined()) {
+        const float* bias = in_proj_bias.data_ptr<float>();
+        a.qBias = bias, a.kBias = bias + w, a.vBias = bias + 2 * w;
+    }
+    at::Tensor maskRows;
+    if (mask.defined()) {
+        maskRows = mask.to(at::kFloat).contiguous();
+        a.mask = maskRows.data_ptr<float>();
+        a.maskRowStride = maskRows.size(1);
+    }
+    at::Tensor out = at::empty({batch, a.queries, w}, h.options());
+    a.out = out.data_ptr<float>();
+    a.outRowStride = w;
+    a.outBatchStride = a.queries * w;
+    at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) { CpuKernels::attention(a, begin, end); });
+    return out;
 }
 
 }  // namespace cosmoclip

@@ -4,6 +4,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "model/gemmweight.h"
+
 namespace cosmoclip {
 
 /// Multi-head self-attention with OpenAI's packed projection: registers `in_proj_weight` [3W, W] and
@@ -15,6 +17,14 @@ public:
 
     /// `mask`: undefined, or an additive [N, N] float mask (the text tower's causal -inf triangle).
     at::Tensor forward(const at::Tensor& x, const at::Tensor& mask = {});
+
+    /// The fused float32 inference path (ResidualAttentionBlock::forwardFused): the heads' outputs of
+    /// the normalised h [B, N, W] before out_proj, as [B, Nq, W]. QKV is one GEMM without bias; biases,
+    /// scores, softmax and the weighted values run per batch element on slices of it (CpuKernels).
+    /// `queryRows` undefined: every token queries (Nq = N); else a [B] int64 tensor: only that token of
+    /// each element queries (Nq = 1). `weight` is in_proj_weight in the precision of the run.
+    at::Tensor mixHeads(const at::Tensor& h, const at::Tensor& mask, const at::Tensor& queryRows,
+                        const GemmWeight& weight);
 
     at::Tensor in_proj_weight;
     at::Tensor in_proj_bias;

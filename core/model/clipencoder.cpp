@@ -51,6 +51,26 @@ void retainCpuAllocatorMemory() {
 #endif
 }
 
+void setFusedInference(bool enabled) {
+    ResidualAttentionBlockImpl::setFusedInference(enabled);
+}
+
+const char* precisionName(ClipPrecision precision) {
+    switch (precision) {
+        case ClipPrecision::BFloat16: return "bf16";
+        case ClipPrecision::Int8: return "int8";
+        case ClipPrecision::Float32: break;
+    }
+    return "fp32";
+}
+
+ClipPrecision parsePrecision(const std::string& name) {
+    if (name == "fp32" || name == "float32") return ClipPrecision::Float32;
+    if (name == "bf16" || name == "bfloat16") return ClipPrecision::BFloat16;
+    if (name == "int8") return ClipPrecision::Int8;
+    throw Error("precision", "'" + name + "' is not one of fp32, bf16, int8");
+}
+
 struct ClipEncoder::Impl {
     LoadedClipModel loaded;
     ClipEncoderOptions options;
@@ -69,6 +89,7 @@ std::vector<float> ClipEncoder::Impl::batched(size_t count, Run run) const {
     out.reserve(count * static_cast<size_t>(e));
     setCpuThreads(options.threads);
     c10::InferenceMode inference;
+    const InferencePrecision precision(options.precision);
     const size_t step = static_cast<size_t>(std::max<int64_t>(1, options.batchSize));
     for (size_t begin = 0; begin < count; begin += step) {
         at::Tensor features;

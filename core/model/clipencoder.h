@@ -13,11 +13,25 @@ namespace cosmoclip {
 
 struct LoadedClipModel;
 
+/// Arithmetic of the transformer blocks' matrix products at inference.
+enum class ClipPrecision {
+    Float32,   ///< float32 throughout (the default; matches the reference implementation)
+    BFloat16,  ///< bfloat16 weights and GEMM inputs (oneDNN, fp32 accumulation), float32 elsewhere:
+               ///< about twice the matmul rate on CPUs with AVX-512 BF16; cosine >= 0.99 to Float32
+    Int8,      ///< int8 weights (per output channel) and dynamically quantised activations (per tensor)
+               ///< in the block GEMMs (LibTorch's quantised oneDNN/FBGEMM linear), float32 elsewhere
+};
+
+/// "fp32" / "bf16" / "int8"; parsePrecision throws cosmoclip::Error for another name.
+const char* precisionName(ClipPrecision precision);
+ClipPrecision parsePrecision(const std::string& name);
+
 struct ClipEncoderOptions {
     int threads = 0;         ///< CPU threads for LibTorch and OpenBLAS; 0 leaves the current setting
     int64_t batchSize = 32;  ///< inputs per forward pass
     bool normalize = false;  ///< L2-normalise every output row
     bool retainAllocatorMemory = true;  ///< call retainCpuAllocatorMemory() when constructed
+    ClipPrecision precision = ClipPrecision::Float32;
 };
 
 /// Makes glibc keep freed memory in the process (no heap trimming below 1 GiB, mmap only for blocks
@@ -29,6 +43,10 @@ void retainCpuAllocatorMemory();
 /// Sets LibTorch's intra-op threads (OpenMP: for the calling thread) and OpenBLAS's GEMM threads,
 /// which LibTorch's own setting leaves alone. `threads` <= 0 changes nothing.
 void setCpuThreads(int threads);
+
+/// Process-wide switch of the transformer blocks' fused inference path (default on; see
+/// ResidualAttentionBlock). Off, inference runs the plain LibTorch modules. For benchmarks and tests.
+void setFusedInference(bool enabled);
 
 /// Batched CLIP inference behind a torch-free interface (include this instead of the model headers).
 /// Runs under c10::InferenceMode on the CPU in float32. Outputs are row-major [N, embedDim] floats.

@@ -1,6 +1,9 @@
 #include "model/clipmlp.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include "model/cpukernels.h"
 
 namespace cosmoclip {
 
@@ -29,6 +32,27 @@ at::Tensor ClipMlpImpl::forward(const at::Tensor& x) {
         h = inPlace ? at::gelu_(h) : at::gelu(h);  // exact erf GELU, nn.GELU()
     }
     return c_proj(h);
+}
+
+void ClipMlpImpl::addForwardTo(at::Tensor& y, const at::Tensor& h, const GemmWeight& fcWeight,
+                               const GemmWeight& projWeight) {
+    at::Tensor z = fcWeight.multiply(h);  // no bias: it goes in with the activation
+    const int64_t cols = z.size(1);
+    float* data = z.data_ptr<float>();
+    const float* bias = c_fc->bias.defined() ? c_fc->bias.data_ptr<float>() : nullptr;
+    const bool quick = m_activation == ClipActivation::QuickGelu;
+    const std::vector<float> zeros(bias || !quick ? 0 : static_cast<size_t>(cols), 0.0f);
+    at::parallel_for(0, z.size(0), std::max<int64_t>(1, 16384 / cols), [&](int64_t begin, int64_t end) {
+        float* rows = data + begin * cols;
+        if (quick) {
+            CpuKernels::biasQuickGelu(rows, bias ? bias : zeros.data(), end - begin, cols);
+        } else if (bias) {
+            CpuKernels::addBias(rows, bias, end - begin, cols);
+        }
+    });
+    if (!quick) at::gelu_(z);
+    if (c_proj->bias.defined()) y.add_(c_proj->bias);
+    projWeight.addProductTo(y, z);
 }
 
 }  // namespace cosmoclip

@@ -52,9 +52,8 @@ at::Tensor TextTransformerImpl::forward(const at::Tensor& idsIn) {
     at::Tensor x = token_embedding(ids.slice(1, 0, length)) + positional_embedding.slice(0, 0, length);
     const at::Tensor mask =
         at::full({length, length}, -std::numeric_limits<float>::infinity(), x.options()).triu_(1);
-    x = ln_final(transformer(x, mask));
-    const at::Tensor index = positions.view({-1, 1, 1}).expand({ids.size(0), 1, x.size(2)});
-    return at::matmul(x.gather(1, index).squeeze(1), text_projection);
+    // LayerNorm works per row: normalising the pooled rows alone gives the same features.
+    return at::matmul(ln_final(transformer->forwardPooled(x, mask, positions)), text_projection);
 }
 
 }  // namespace cosmoclip

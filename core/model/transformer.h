@@ -16,6 +16,10 @@ public:
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& mask = {});
 
+    /// Row `positions[b]` of element b of forward(x, mask): [B, W]. On the fused inference path the last
+    /// block computes only those rows (its attention still reads every token's keys and values).
+    at::Tensor forwardPooled(const at::Tensor& x, const at::Tensor& mask, const at::Tensor& positions);
+
     torch::nn::ModuleList resblocks{nullptr};
 
 private:

@@ -1,6 +1,7 @@
 #include "model/visiontransformer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/autocast_mode.h>
 
 #include "common/error.h"
 #include "model/weightnames.h"
@@ -33,13 +34,29 @@ at::Tensor VisionTransformerImpl::forward(const at::Tensor& images) {
                                              std::to_string(r) + "], got " +
                                              shapeToString(images.sizes().vec()));
     const int64_t batch = images.size(0);
-    // [B, W, G, G] -> [B, G*G, W], patches in row-major (h, then w) order.
-    at::Tensor x = conv1(images.to(proj.scalar_type())).flatten(2).transpose(1, 2);
+    at::Tensor x = embedPatches(images.to(proj.scalar_type()));
     const at::Tensor cls =
         class_embedding.to(x.scalar_type()).view({1, 1, -1}).expand({batch, 1, m_config.width});
     x = ln_pre(at::cat({cls, x}, 1) + positional_embedding);
-    x = transformer(x);
-    return at::matmul(ln_post(x.select(1, 0)), proj);
+    // Only the class token's row of the last block is read.
+    const at::Tensor classToken = at::zeros({batch}, at::kLong);
+    return at::matmul(ln_post(transformer->forwardPooled(x, {}, classToken)), proj);
+}
+
+// [B, 3, R, R] -> [B, G*G, W], patches in row-major (h, then w) order. Without autograd the
+// non-overlapping stride-P convolution is one GEMM over the patches laid out as rows (one copy of the
+// image): faster than the convolution kernels LibTorch picks for this shape.
+at::Tensor VisionTransformerImpl::embedPatches(const at::Tensor& images) {
+    const int64_t p = m_config.patchSize;
+    const int64_t g = m_config.imageSize / p;
+    if (!ResidualAttentionBlockImpl::fusedInference() || at::GradMode::is_enabled() ||
+        at::autocast::is_cpu_enabled() || g * p != m_config.imageSize || !images.device().is_cpu() ||
+        images.scalar_type() != at::kFloat || conv1->weight.scalar_type() != at::kFloat)
+        return conv1(images).flatten(2).transpose(1, 2);
+    const int64_t batch = images.size(0);
+    const at::Tensor patches =
+        images.reshape({batch, 3, g, p, g, p}).permute({0, 2, 4, 1, 3, 5}).reshape({batch * g * g, 3 * p * p});
+    return at::mm(patches, conv1->weight.reshape({m_config.width, 3 * p * p}).t()).view({batch, g * g, m_config.width});
 }
 
 }  // namespace cosmoclip

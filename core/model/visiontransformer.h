@@ -30,6 +30,8 @@ public:
     at::Tensor proj;  ///< [W, E]; features = ln_post(x[:, 0]) @ proj
 
 private:
+    at::Tensor embedPatches(const at::Tensor& images);
+
     ClipVisionConfig m_config;
 };
 

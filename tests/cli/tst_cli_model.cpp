@@ -92,6 +92,24 @@ private slots:
         QVERIFY(std::fabs(norm - 1.0) < 1e-4);  // L2-normalised unless --raw
     }
 
+    // --precision bf16: bfloat16 matrix products, embeddings within cosine 0.99 of the reference.
+    void embedInBfloat16StaysCloseToTheReference() {
+        QStringList args = {QStringLiteral("embed"), QStringLiteral("--json"), QStringLiteral("--precision"),
+                            QStringLiteral("bf16"), QStringLiteral("--model"), refDir() + QStringLiteral("/model-hf")};
+        for (const auto& t : m_ref["texts"]) args << QStringLiteral("--text") << QString::fromStdString(t["text"]);
+        const CliResult r = runCli(args, 120000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const json out = r.json();
+        for (size_t i = 0; i < out["texts"].size(); ++i) {
+            const double c = cosine(out["texts"][i]["embedding"], m_ref["texts"][i]["embedding_hf"]);
+            QVERIFY2(c >= 0.99, qPrintable(QStringLiteral("text %1: %2").arg(i).arg(c)));
+        }
+        const CliResult bad = runCli({QStringLiteral("embed"), QStringLiteral("--precision"), QStringLiteral("int3"),
+                                      QStringLiteral("--text"), QStringLiteral("x")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains(QStringLiteral("--precision")));
+    }
+
     void modelInitWritesALoadableModel() {
         const QString out = m_dir.filePath(QStringLiteral("tiny"));
         const CliResult init = runCli({QStringLiteral("model"), QStringLiteral("init"), QStringLiteral("--config"),
@@ -121,9 +139,12 @@ private slots:
                                     QStringLiteral("1"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const json out = r.json();
-        for (const char* key : {"arch", "batch", "threads", "images_per_second", "gflops_per_second"})
+        for (const char* key : {"arch", "batch", "threads", "images_per_second", "gflops_per_second", "precision",
+                                "matmul_reference", "fraction_of_matmul_rate"})
             QVERIFY2(out.contains(key), key);
         QVERIFY(double(out["images_per_second"]) > 0);
+        QVERIFY(double(out["matmul_reference"]["gflops_per_second"]) > 0);
+        QCOMPARE(out["precision"].get<std::string>(), std::string("fp32"));
         const CliResult text = runCli({QStringLiteral("bench"), QStringLiteral("text"), QStringLiteral("--arch"),
                                        QStringLiteral("tiny"), QStringLiteral("--seconds"), QStringLiteral("1"),
                                        QStringLiteral("--json")});
