@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <new>
 #include <numeric>
@@ -20,6 +21,8 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexIVFPQ.h>
+#include <faiss/Clustering.h>
+#include <faiss/utils/distances.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/impl/io.h>
@@ -86,12 +89,18 @@ ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) con
         if (!p.trainSamples)
             p.trainSamples = 64 * p.lists;
     } else {
-        // ~4 sqrt(N) cells, a power of two, at most 4096: assigning the vectors to cells is a BLAS
-        // product of N x cells x dim (1M vectors, 4096 cells: ~50 s on 2 cores; 10M: ~10 min), and
-        // k-means trains on 40 x cells samples (~90 s at 4096). More cells would not buy recall:
-        // 16 of 4096 cells already give recall@10 0.99 at 1M (bench_ann).
+        // ~4 sqrt(N) cells, at most 4096 (flat), up to ~3M vectors (4096 cells: 16 probes give
+        // recall@10 0.99 at 1M, bench_ann); from there ~N/256 (16384 cells and more, two-level):
+        // cells of a few hundred vectors. At 10M, 4096 cells of ~2400 vectors each cut through the
+        // neighbourhoods of the queries and recall@10 stopped at 0.70-0.75 whatever the re-rank
+        // depth; 32768 two-level cells reach 0.80 at 128 probes, 0.83 at 256 (README "Approximate
+        // index": still short of the 0.95 goal). Two-level cells are worse than flat k-means cells of
+        // the same size (2M: 8192 two-level cells 0.85 at 32 probes, 1024 flat cells 0.95), so
+        // catalogs that flat 4096 cells serve well keep them.
+        const size_t fine = roundedPowerOfTwo(double(n) / 256.0);
         if (!p.lists)
-            p.lists = std::min<size_t>(4096, roundedPowerOfTwo(4.0 * std::sqrt(double(n))));
+            p.lists = fine >= 4 * kMaxFlatLists ? std::min(kMaxLists, fine)
+                                                : std::min(kMaxFlatLists, roundedPowerOfTwo(4.0 * std::sqrt(double(n))));
         p.lists = std::clamp<size_t>(p.lists, 1, maxLists);
         // 16 cells (1/256 of 4096): recall@10 0.993 at 1M with the re-rank below; 8 gave 0.991,
         // 32 gave 0.994 at +40 % time (bench_ann).
@@ -99,7 +108,7 @@ ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) con
             p.probes = std::max<size_t>(16, p.lists / 256);
         // 40 points per cell: k-means quality is good from ~39, and training time grows with it.
         if (!p.trainSamples)
-            p.trainSamples = 40 * p.lists;
+            p.trainSamples = 40 * std::min(p.lists, kMaxFlatLists) + 16 * (p.lists - std::min(p.lists, kMaxFlatLists));
         // One byte per 16 dimensions: 32-byte codes for 512-d (1/64 of float32). 64-byte codes
         // gave the same recall after re-ranking at twice the scan time and memory (bench_ann).
         if (!p.pqSubquantizers)
@@ -112,6 +121,26 @@ ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) con
     }
     p.probes = std::clamp<size_t>(p.probes, 1, p.lists);
     p.trainSamples = std::clamp<size_t>(p.trainSamples, p.lists, n);
+    // Two-level above kMaxFlatLists cells: ~sqrt(lists) groups (32768 cells: 256 groups of ~128
+    // cells), so that a vector is scored against ~2 sqrt(lists) centroids per group searched.
+    if (!p.coarseGroups)
+        p.coarseGroups = p.lists > kMaxFlatLists ? roundedPowerOfTwo(std::sqrt(double(p.lists))) : 1;
+    if (p.coarseGroups > p.lists / 2)
+        p.coarseGroups = 1;  // fewer than two cells per group: flat
+    // A group centroid (the mean of ~150 clusters' worth of cells) summarises its cells poorly: at
+    // 500k vectors in 4096 cells under 64 groups, ranking the cells of the best 8 groups put 0.92 of
+    // the true top 10 in the 16 probed cells, ranking every cell 0.99 (bench_ann's coverage line).
+    // A query therefore ranks the cells of a quarter of the groups (at least 8): at 10M, 64 of 256
+    // groups, ~8k cells, a few hundred microseconds.
+    if (!p.groupProbes)
+        p.groupProbes = std::max<size_t>(8, p.coarseGroups / 4);
+    p.groupProbes = std::clamp<size_t>(p.groupProbes, 1, std::max<size_t>(1, p.coarseGroups));
+    // An added vector takes the best cell among the cells of its 8 best groups: with 2, ranking every
+    // cell for the queries put 0.967 of the true top 10 in 16 probed cells, with 8 0.990 (500k
+    // vectors, 4096 cells, 64 groups), at no measurable cost in add time.
+    if (!p.assignGroups)
+        p.assignGroups = 8;
+    p.assignGroups = std::clamp<size_t>(p.assignGroups, 1, std::max<size_t>(1, p.coarseGroups));
     return p;
 }
 
@@ -119,26 +148,32 @@ namespace {
 
 constexpr char kNotAvailable[] = "approximate index not available in this build (built without FAISS)";
 
-// File layout (version 2): this header, row ids and tags (8 bytes each per row), the binary16
-// segments it uses, FAISS's serialisation of the index (streamed, so its length comes after it),
-// then the length and a checksum of everything before the checksum. Version 1 (IVF-Flat only, no
-// ids) is refused as outdated; callers rebuild it.
+// File layout (version 3): this header, row ids and tags (8 bytes each per row), the binary16
+// segments it uses, the two-level coarse quantizer's group table (groups + 1 first cells, 8 bytes
+// each) and group centroids (groups x dim float32; both absent for a flat quantizer), FAISS's
+// serialisation of the index (streamed, so its length comes after it), then the length and a
+// checksum of everything before the checksum. Version 2 is version 3 with a flat quantizer (its
+// groups fields were reserved zeros) and is still read; version 1 (IVF-Flat only, no ids) is
+// refused as outdated, callers rebuild it. Version 3 keeps a CosmoCLIP that reads only version 2
+// from taking a two-level index for damaged and overwriting it.
 constexpr char kMagic[8] = {'C', 'C', 'L', 'I', 'P', 'A', 'N', 'N'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kOldestReadableVersion = 2;
 struct FileHeader {
     char magic[8];
     uint32_t version;
     uint32_t kind;
     uint32_t dim;
-    uint32_t reserved;
+    uint32_t groups;       // two-level coarse quantizer's groups; 0: flat
     uint64_t rows;         // live and dead
     uint64_t live;
     uint64_t trainedRows;
     uint64_t probes;
     uint64_t rerank;
     uint64_t segments;     // binary16 segment entries
-    uint64_t reserved2;
+    uint64_t groupProbes;  // two-level: groups a query ranks
 };
+static_assert(sizeof(FileHeader) == 80, "the persisted header layout");
 constexpr size_t kTrailerBytes = 16;  // FAISS byte count, checksum
 
 constexpr int64_t kDeadRow = INT64_MIN;
@@ -269,6 +304,14 @@ struct ApproximateIndex::Impl {
     HalfVectorStore store;          // IVF-PQ: binary16 rows for re-scoring
     std::string storagePath;        // where the store spills (setStoragePath)
     size_t spillRows = HalfVectorStore::kSpillRows;
+    // Two-level coarse quantizer (both empty: flat). The cells (FAISS's flat quantizer) are stored
+    // group by group: group g owns cells [groupStart[g], groupStart[g + 1]).
+    std::vector<float> groupCentroids;  // groups x dim, unit length
+    std::vector<uint64_t> groupStart;   // groups + 1
+    uint64_t assignGroups = 0;          // groups an added vector's cell is chosen in
+
+    size_t groups() const { return groupStart.empty() ? 0 : groupStart.size() - 1; }
+    const float* cellCentroids() const;
 
     // Position in liveRows of the first row whose id is >= id.
     std::vector<uint32_t>::const_iterator lowerBound(int64_t id) const
@@ -288,7 +331,18 @@ struct ApproximateIndex::Impl {
     }
 };
 
+const float* ApproximateIndex::Impl::cellCentroids() const
+{
+    const auto* flat = dynamic_cast<const faiss::IndexFlat*>(index->quantizer);
+    if (!flat)
+        throw Error("approximate index: unexpected coarse quantizer");
+    return reinterpret_cast<const float*>(flat->codes.data());
+}
+
 namespace {
+
+using Impl = ApproximateIndex::Impl;
+using faiss_idx = faiss::Index::idx_t;
 
 // Lets FAISS ask our filter while it scans the inverted lists; FAISS ids are row numbers.
 struct FilterSelector final : faiss::IDSelector {
@@ -333,7 +387,7 @@ std::unique_ptr<faiss::IndexIVF> newFaissIndex(ApproximateKind kind, size_t dim,
 {
     // Inner product throughout: the vectors are unit length, spherical k-means keeps unit centroids.
     // The coarse quantizer is flat: batches (k-means, add) are assigned by one BLAS matrix product,
-    // single queries by our AVX2 scan of the centroids (nearestLists). An HNSW quantizer was
+    // single queries by our AVX2 scan of the centroids (rankCells). An HNSW quantizer was
     // measured and dropped: Debian's FAISS 1.7.3 computes its distances with scalar code and ignores
     // a per-query efSearch (recall@10 0.24 instead of 0.81 at 32 of 4096 cells), and assigning 1M
     // vectors through the graph took longer than the matrix product.
@@ -352,25 +406,187 @@ std::unique_ptr<faiss::IndexIVF> newFaissIndex(ApproximateKind kind, size_t dim,
     return index;
 }
 
-/// The `probes` cells nearest to q (unit length) with their scores q.c, best first: one AVX2 scan
-/// of the flat centroid matrix (FAISS's own single-query scan is scalar in Debian's build).
-void nearestLists(const faiss::IndexIVF& index, const float* q, size_t probes, std::vector<faiss::Index::idx_t>& lists,
-                  std::vector<float>& scores)
+/// Indexes of the `count` best of `scores`, best first (ties: lower index).
+std::vector<uint32_t> bestOf(const std::vector<float>& scores, size_t count)
 {
-    const auto* flat = dynamic_cast<const faiss::IndexFlat*>(index.quantizer);
-    if (!flat)
-        throw Error("approximate index: unexpected coarse quantizer");
-    const size_t nlist = index.nlist, d = static_cast<size_t>(index.d);
-    std::vector<float> all(nlist);
-    dotRows(reinterpret_cast<const float*>(flat->codes.data()), nlist, d, q, all.data());
-    std::vector<faiss::Index::idx_t> order(nlist);
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(probes), order.end(),
-                      [&](auto a, auto b) { return all[a] > all[b] || (all[a] == all[b] && a < b); });
-    lists.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(probes));
-    scores.resize(probes);
-    for (size_t i = 0; i < probes; ++i)
-        scores[i] = all[lists[i]];
+    std::vector<uint32_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0u);
+    count = std::min(count, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                      [&](uint32_t a, uint32_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); });
+    order.resize(count);
+    return order;
+}
+
+/// The `probes` cells nearest to q (unit length) with their scores q.c, best first, scored with
+/// our AVX2 kernel (FAISS's own single-query scan is scalar in Debian's build). Flat: every cell.
+/// Two-level: every group, then the cells of the best groups: at least `groupProbes` groups, and
+/// enough of them to hold `probes` cells.
+void rankCells(const Impl& im, const float* q, size_t probes, size_t groupProbes, std::vector<faiss_idx>& lists,
+               std::vector<float>& scores)
+{
+    const size_t d = im.dim, nlist = im.index->nlist;
+    const float* cells = im.cellCentroids();
+    std::vector<float> all;
+    std::vector<faiss_idx> cellOf;  // two-level: all[i] is the score of cell cellOf[i]
+    if (im.groups() == 0) {
+        all.resize(nlist);
+        dotRows(cells, nlist, d, q, all.data());
+    } else {
+        std::vector<float> groupScores(im.groups());
+        dotRows(im.groupCentroids.data(), im.groups(), d, q, groupScores.data());
+        const auto order = bestOf(groupScores, im.groups());
+        for (size_t i = 0; i < order.size() && (i < groupProbes || all.size() < probes); ++i) {
+            const size_t first = im.groupStart[order[i]], count = im.groupStart[order[i] + 1] - first;
+            const size_t at = all.size();
+            all.resize(at + count);
+            dotRows(cells + first * d, count, d, q, all.data() + at);
+            for (size_t c = 0; c < count; ++c)
+                cellOf.push_back(static_cast<faiss_idx>(first + c));
+        }
+    }
+    const auto best = bestOf(all, probes);
+    lists.resize(best.size());
+    scores.resize(best.size());
+    for (size_t i = 0; i < best.size(); ++i) {
+        lists[i] = cellOf.empty() ? static_cast<faiss_idx>(best[i]) : cellOf[best[i]];
+        scores[i] = all[best[i]];
+    }
+}
+
+/// The cell of each of n unit vectors: with a two-level quantizer the best cell among the cells of
+/// its im.assignGroups best groups (the same rule as rankCells with that many groups).
+/// Flat: FAISS's BLAS product against every cell. Two-level: one BLAS product against the group
+/// centroids, then per group one product of the vectors that chose it against its cells: ~10M x
+/// (256 + 2 x 128) dot products for 10M vectors in 32768 cells instead of 10M x 32768.
+void assignCells(const Impl& im, const float* x, size_t n, faiss_idx* lists)
+{
+    if (im.groups() == 0) {
+        im.index->quantizer->assign(static_cast<faiss_idx>(n), x, lists);
+        return;
+    }
+    const size_t d = im.dim, groups = im.groups(), t = std::clamp<size_t>(im.assignGroups, 1, groups);
+    std::vector<float> groupScores(n * t);
+    std::vector<int64_t> groupIds(n * t);
+    faiss::knn_inner_product(x, im.groupCentroids.data(), d, n, groups, t, groupScores.data(), groupIds.data());
+    std::vector<std::vector<uint32_t>> members(groups);
+    for (size_t i = 0; i < n * t; ++i)
+        if (groupIds[i] >= 0 && static_cast<size_t>(groupIds[i]) < groups)
+            members[static_cast<size_t>(groupIds[i])].push_back(static_cast<uint32_t>(i / t));
+    std::vector<float> best(n, -std::numeric_limits<float>::infinity());
+    std::fill(lists, lists + n, faiss_idx(-1));
+    const float* cells = im.cellCentroids();
+    std::vector<float> rows, cellScores;
+    std::vector<int64_t> cellIds;
+    for (size_t g = 0; g < groups; ++g) {
+        const auto& m = members[g];
+        if (m.empty())
+            continue;
+        rows.resize(m.size() * d);
+        for (size_t j = 0; j < m.size(); ++j)
+            std::copy_n(x + size_t(m[j]) * d, d, rows.data() + j * d);
+        const size_t first = im.groupStart[g], count = im.groupStart[g + 1] - first;
+        cellScores.resize(m.size());
+        cellIds.resize(m.size());
+        faiss::knn_inner_product(rows.data(), cells + first * d, d, m.size(), count, 1, cellScores.data(),
+                                 cellIds.data());
+        for (size_t j = 0; j < m.size(); ++j)
+            if (cellIds[j] >= 0 && cellScores[j] > best[m[j]]) {
+                best[m[j]] = cellScores[j];
+                lists[m[j]] = static_cast<faiss_idx>(first + static_cast<size_t>(cellIds[j]));
+            }
+    }
+}
+
+/// Spherical k-means (unit centroids, inner product) of n unit vectors into k <= n centroids.
+std::vector<float> sphericalKMeans(const float* x, size_t n, size_t d, size_t k, size_t iterations,
+                                   size_t maxPointsPerCentroid)
+{
+    faiss::ClusteringParameters cp;
+    cp.niter = static_cast<int>(std::max<size_t>(1, iterations));
+    cp.spherical = true;
+    cp.seed = 1234;
+    cp.verbose = false;
+    cp.min_points_per_centroid = 1;
+    cp.max_points_per_centroid = static_cast<int>(maxPointsPerCentroid);
+    faiss::Clustering km(static_cast<int>(d), static_cast<int>(k), cp);
+    faiss::IndexFlatIP space(static_cast<faiss_idx>(d));
+    km.train(static_cast<faiss_idx>(n), x, space);
+    return km.centroids;
+}
+
+/// Cells per group in proportion to the samples that chose it (equal-sized cells), at least one
+/// and at most its samples, `lists` in all (lists <= samples).
+std::vector<size_t> cellsPerGroup(const std::vector<size_t>& samples, size_t lists)
+{
+    const double total = double(std::accumulate(samples.begin(), samples.end(), size_t(0)));
+    std::vector<double> ideal(samples.size());
+    std::vector<size_t> cells(samples.size());
+    size_t sum = 0;
+    for (size_t g = 0; g < samples.size(); ++g) {
+        ideal[g] = double(lists) * double(samples[g]) / total;
+        cells[g] = std::clamp<size_t>(static_cast<size_t>(ideal[g]), 1, samples[g]);
+        sum += cells[g];
+    }
+    while (sum != lists) {
+        const bool grow = sum < lists;
+        size_t pick = samples.size();
+        double most = -1e300;
+        for (size_t g = 0; g < samples.size(); ++g) {
+            if (grow ? cells[g] >= samples[g] : cells[g] <= 1)
+                continue;
+            const double need = grow ? ideal[g] - double(cells[g]) : double(cells[g]) - ideal[g];
+            if (need > most) {
+                most = need;
+                pick = g;
+            }
+        }
+        if (pick == samples.size())
+            break;  // cannot happen while groups <= lists <= samples
+        cells[pick] = grow ? cells[pick] + 1 : cells[pick] - 1;
+        sum = grow ? sum + 1 : sum - 1;
+    }
+    return cells;
+}
+
+/// Trains the two-level coarse quantizer on `n` unit vectors: `groups` top-level centroids, then
+/// each group's samples split into its share of the `lists` cells. Fills im.groupCentroids and
+/// im.groupStart and returns the cells, group by group. Empty groups are dropped.
+std::vector<float> trainTwoLevel(Impl& im, const float* x, size_t n, size_t lists, size_t groups, size_t iterations)
+{
+    const size_t d = im.dim;
+    // The top level from <= 256 samples per group (FAISS's default cap): 256 groups are well
+    // placed by 64k samples, and the cells below correct for the rest.
+    const std::vector<float> top = sphericalKMeans(x, n, d, groups, iterations, 256);
+    std::vector<float> bestScore(n);
+    std::vector<int64_t> choice(n);
+    faiss::knn_inner_product(x, top.data(), d, n, groups, 1, bestScore.data(), choice.data());
+    std::vector<std::vector<uint32_t>> members(groups);
+    for (size_t i = 0; i < n; ++i)
+        if (choice[i] >= 0)
+            members[static_cast<size_t>(choice[i])].push_back(static_cast<uint32_t>(i));
+    std::vector<size_t> kept, samples;
+    for (size_t g = 0; g < groups; ++g)
+        if (!members[g].empty()) {
+            kept.push_back(g);
+            samples.push_back(members[g].size());
+        }
+    const std::vector<size_t> split = cellsPerGroup(samples, lists);
+    im.groupCentroids.clear();
+    im.groupStart.assign(1, 0);
+    std::vector<float> cells, rows;
+    for (size_t i = 0; i < kept.size(); ++i) {
+        const auto& m = members[kept[i]];
+        rows.resize(m.size() * d);
+        for (size_t j = 0; j < m.size(); ++j)
+            std::copy_n(x + size_t(m[j]) * d, d, rows.data() + j * d);
+        const auto c = sphericalKMeans(rows.data(), m.size(), d, split[i], iterations, m.size() / split[i] + 1);
+        cells.insert(cells.end(), c.begin(), c.end());
+        im.groupCentroids.insert(im.groupCentroids.end(), top.begin() + static_cast<std::ptrdiff_t>(kept[i] * d),
+                                 top.begin() + static_cast<std::ptrdiff_t>((kept[i] + 1) * d));
+        im.groupStart.push_back(im.groupStart.back() + split[i]);
+    }
+    return cells;
 }
 
 /// IVF-PQ encoding with our AVX2 kernel: each residual x - c (c: its cell's centroid) is cut into
@@ -432,12 +648,10 @@ void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::id
 /// The k best of the probed IVF-Flat cells, scored with our AVX2 kernel (FAISS's own scan is a
 /// scalar loop in Debian's build): exact float32 cosines, the same as VectorIndex computes.
 std::vector<SearchHit> scanFlatLists(const faiss::IndexIVF& index, const std::vector<int64_t>& rowIds,
-                                     const float* q, size_t k, size_t probes, const SearchFilter& filter)
+                                     const float* q, size_t k, const std::vector<faiss_idx>& lists,
+                                     const SearchFilter& filter)
 {
     const size_t d = static_cast<size_t>(index.d);
-    std::vector<faiss::Index::idx_t> lists;
-    std::vector<float> coarse;
-    nearestLists(index, q, probes, lists, coarse);
     auto worse = [](const SearchHit& a, const SearchHit& b) { return betterHit(a, b); };
     std::priority_queue<SearchHit, std::vector<SearchHit>, decltype(worse)> top(worse);  // worst on top
     std::vector<float> scores;
@@ -472,6 +686,44 @@ std::vector<SearchHit> scanFlatLists(const faiss::IndexIVF& index, const std::ve
     }
     std::sort(hits.begin(), hits.end(), betterHit);
     return hits;
+}
+
+/// Group g's cells are [start[g], start[g + 1]): from 0 to nlist, each group at least one cell.
+bool validGroupTable(const std::vector<uint64_t>& start, size_t nlist)
+{
+    if (start.size() < 2 || start.front() != 0 || start.back() != nlist)
+        return false;
+    for (size_t g = 0; g + 1 < start.size(); ++g)
+        if (start[g + 1] <= start[g])
+            return false;
+    return true;
+}
+
+/// train()'s two-level path: the coarse quantizer, then (IVF-PQ) the codebooks on the residuals
+/// of up to 256 samples per code value from their cells, as IndexIVFPQ::train_residual does with
+/// its quantizer (which would score every sample against every cell).
+void trainCoarseTwoLevel(Impl& im, const float* x, size_t n, size_t lists, const ApproximateIndexParams& p)
+{
+    const size_t d = im.dim;
+    const std::vector<float> cells = trainTwoLevel(im, x, n, lists, p.coarseGroups, p.trainIterations);
+    if (cells.size() != lists * d || im.groupStart.back() != lists)
+        throw Error("approximate index: two-level training produced " + std::to_string(cells.size() / d) +
+                    " cells instead of " + std::to_string(lists));
+    im.index->quantizer->add(static_cast<faiss_idx>(lists), cells.data());
+    if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(im.index.get())) {
+        const size_t m = std::min(n, size_t(256) * ivfpq->pq.ksub);
+        std::vector<float> residuals(m * d);
+        for (size_t s = 0; s < m; ++s)
+            std::copy_n(x + static_cast<size_t>(double(s) * double(n) / double(m)) * d, d, residuals.data() + s * d);
+        std::vector<faiss_idx> cellIds(m);
+        assignCells(im, residuals.data(), m, cellIds.data());
+        const float* c = im.cellCentroids();
+        for (size_t s = 0; s < m; ++s)
+            for (size_t k = 0; k < d; ++k)
+                residuals[s * d + k] -= c[static_cast<size_t>(cellIds[s]) * d + k];
+        ivfpq->pq.train(static_cast<faiss_idx>(m), residuals.data());
+    }
+    im.index->is_trained = true;
 }
 
 }  // namespace
@@ -522,16 +774,21 @@ void ApproximateIndex::train(const float* samples, size_t n, size_t dim, size_t 
         ApproximateIndexParams q = p;
         q.lists = lists;
         impl->index = newFaissIndex(impl->kind, dim, q);
-        impl->index->cp.niter = static_cast<int>(std::max<size_t>(1, p.trainIterations));
-        impl->index->cp.max_points_per_centroid = static_cast<int>(count / lists + 1);
-        impl->index->cp.min_points_per_centroid = 1;  // no "please provide more points" warning
-        impl->index->cp.seed = 1234;
-        impl->index->cp.verbose = false;
         if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(impl->index.get())) {
             ivfpq->pq.cp.seed = 1234;
             ivfpq->pq.cp.min_points_per_centroid = 1;
         }
-        impl->index->train(static_cast<int64_t>(count), train.data());
+        if (p.coarseGroups > 1 && lists >= 2 * p.coarseGroups) {
+            impl->assignGroups = std::clamp<size_t>(p.assignGroups, 1, p.coarseGroups);
+            trainCoarseTwoLevel(*impl, train.data(), count, lists, p);
+        } else {
+            impl->index->cp.niter = static_cast<int>(std::max<size_t>(1, p.trainIterations));
+            impl->index->cp.max_points_per_centroid = static_cast<int>(count / lists + 1);
+            impl->index->cp.min_points_per_centroid = 1;  // no "please provide more points" warning
+            impl->index->cp.seed = 1234;
+            impl->index->cp.verbose = false;
+            impl->index->train(static_cast<int64_t>(count), train.data());
+        }
     } catch (const faiss::FaissException& e) {
         throw Error("approximate index: " + faissMessage(e));
     } catch (const std::bad_alloc&) {
@@ -540,6 +797,7 @@ void ApproximateIndex::train(const float* samples, size_t n, size_t dim, size_t 
     m_impl = std::move(impl);
     m_probes = p.probes;
     m_rerank = m_impl->kind == ApproximateKind::IvfPq ? p.rerank : 0;
+    m_groupProbes = p.groupProbes;
 }
 
 void ApproximateIndex::setStoragePath(const std::string& indexPath, size_t rowsPerSegment)
@@ -585,7 +843,7 @@ void ApproximateIndex::add(const int64_t* ids, const float* vectors, size_t n, c
         std::vector<faiss::Index::idx_t> lists(n);
         {
             const auto blasOnly = OmpThreads::single();
-            im.index->quantizer->assign(static_cast<int64_t>(n), data.data(), lists.data());
+            assignCells(im, data.data(), n, lists.data());
         }
         if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(im.index.get()))
             addPqCodes(*ivfpq, data.data(), rows.data(), lists.data(), n);
@@ -714,6 +972,47 @@ void ApproximateIndex::setSearchThreads(size_t threads)
         m_impl->index->parallel_mode = threads == 1 ? 0 : 1;
 }
 
+size_t ApproximateIndex::coarseGroups() const
+{
+    return isBuilt() ? m_impl->groups() : 0;
+}
+
+std::vector<int64_t> ApproximateIndex::probedCells(const float* query, size_t probes) const
+{
+    if (!isBuilt())
+        throw Error("approximate index: not built");
+    const std::vector<float> q = l2Normalized(query, m_impl->dim);
+    std::vector<faiss_idx> cells;
+    std::vector<float> scores;
+    rankCells(*m_impl, q.data(), std::clamp<size_t>(probes ? probes : m_probes, 1, lists()), m_groupProbes, cells,
+              scores);
+    return {cells.begin(), cells.end()};
+}
+
+std::vector<int64_t> ApproximateIndex::cellsOf(const std::vector<int64_t>& ids) const
+{
+    std::vector<int64_t> out(ids.size(), -1);
+    if (!isBuilt())
+        return out;
+    const Impl& im = *m_impl;
+    std::vector<int64_t> cellOfRow(im.rowIds.size(), -1);
+    for (size_t l = 0; l < im.index->nlist; ++l) {
+        const size_t n = im.index->invlists->list_size(l);
+        if (n == 0)
+            continue;
+        faiss::InvertedLists::ScopedIds rows(im.index->invlists, l);
+        for (size_t i = 0; i < n; ++i)
+            if (rows[i] >= 0 && static_cast<size_t>(rows[i]) < cellOfRow.size())
+                cellOfRow[static_cast<size_t>(rows[i])] = static_cast<int64_t>(l);
+    }
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const auto it = im.lowerBound(ids[i]);
+        if (it != im.liveRows.end() && im.rowIds[*it] == ids[i])
+            out[i] = cellOfRow[*it];
+    }
+    return out;
+}
+
 size_t ApproximateIndex::memoryBytes() const
 {
     if (!isBuilt())
@@ -725,6 +1024,7 @@ size_t ApproximateIndex::memoryBytes() const
     for (size_t l = 0; l < im.index->nlist; ++l)
         bytes += invlists->list_size(l) * (invlists->code_size + sizeof(faiss::Index::idx_t));
     bytes += im.index->nlist * im.dim * sizeof(float);  // centroids
+    bytes += im.groupCentroids.capacity() * sizeof(float) + im.groupStart.capacity() * sizeof(uint64_t);
     if (im.kind == ApproximateKind::IvfPq) {
         const auto* pq = dynamic_cast<const faiss::IndexIVFPQ*>(im.index.get());
         if (pq)
@@ -755,23 +1055,23 @@ std::vector<SearchHit> ApproximateIndex::search(const float* query, size_t k, si
     fetch = std::min(fetch, size());
 
     const size_t nprobe = std::clamp<size_t>(probes ? probes : m_probes, 1, lists());
+    std::vector<faiss::Index::idx_t> lists;
+    std::vector<float> coarse;
+    rankCells(im, q.data(), nprobe, m_groupProbes, lists, coarse);
     if (!rescore) {
         try {
-            return scanFlatLists(*im.index, im.rowIds, q.data(), k, nprobe, filter);
+            return scanFlatLists(*im.index, im.rowIds, q.data(), k, lists, filter);
         } catch (const faiss::FaissException& e) {
             throw Error("approximate index: " + faissMessage(e));
         }
     }
     FilterSelector selector(filter, im.rowIds);
     faiss::SearchParametersIVF sp;
-    sp.nprobe = nprobe;
+    sp.nprobe = lists.size();
     sp.sel = filter.isEmpty() ? nullptr : &selector;
     std::vector<float> scores(fetch);
     std::vector<faiss::Index::idx_t> rows(fetch);
     try {
-        std::vector<faiss::Index::idx_t> lists;
-        std::vector<float> coarse;
-        nearestLists(*im.index, q.data(), nprobe, lists, coarse);
         im.index->search_preassigned(1, q.data(), static_cast<int64_t>(fetch), lists.data(), coarse.data(),
                                      scores.data(), rows.data(), false, &sp);
     } catch (const faiss::FaissException& e) {
@@ -817,6 +1117,8 @@ void ApproximateIndex::save(const std::string& path)
     header.probes = m_probes;
     header.rerank = m_rerank;
     header.segments = segments.size();
+    header.groups = static_cast<uint32_t>(im.groups());
+    header.groupProbes = m_groupProbes;
 
     AtomicFileWriter file(path);
     HashingFileWriter out(file);
@@ -824,6 +1126,10 @@ void ApproximateIndex::save(const std::string& path)
     out.write(im.rowIds.data(), im.rowIds.size() * sizeof(int64_t));
     out.write(im.rowTags.data(), im.rowTags.size() * sizeof(int64_t));
     out.write(segments.data(), segments.size() * sizeof(HalfVectorStore::SegmentInfo));
+    if (im.groups())
+        out.write(&im.assignGroups, sizeof im.assignGroups);
+    out.write(im.groupStart.data(), im.groupStart.size() * sizeof(uint64_t));
+    out.write(im.groupCentroids.data(), im.groupCentroids.size() * sizeof(float));
     const size_t before = out.written();
     try {
         FaissSink sink(out);
@@ -859,7 +1165,7 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
             throw Error(path, "approximate index format version " + std::to_string(header.version) +
                                   " was written by a newer CosmoCLIP (this one reads up to " +
                                   std::to_string(kFormatVersion) + ")");
-        if (header.version < kFormatVersion)
+        if (header.version < kOldestReadableVersion)
             throw ApproximateIndexDamaged(path, "approximate index format version " +
                                                     std::to_string(header.version) + " is outdated");
         if (fileSize < sizeof header + kTrailerBytes)
@@ -884,9 +1190,13 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
         uint64_t stored = 0;
         if (!in.read(&stored, sizeof stored) || stored != hash.finish())
             throw ApproximateIndexDamaged(path, "approximate index is damaged (checksum mismatch)");
+        const uint64_t groupBytes =
+            header.groups ? 8 + (uint64_t(header.groups) + 1) * 8 + uint64_t(header.groups) * header.dim * 4 : 0;
         const uint64_t expected = sizeof header + header.rows * 16 +
-                                  header.segments * sizeof(HalfVectorStore::SegmentInfo) + faissBytes + kTrailerBytes;
-        if (expected != fileSize || header.kind > 1 || header.dim == 0 || header.live > header.rows)
+                                  header.segments * sizeof(HalfVectorStore::SegmentInfo) + groupBytes + faissBytes +
+                                  kTrailerBytes;
+        if (expected != fileSize || header.kind > 1 || header.dim == 0 || header.live > header.rows ||
+            (header.version < 3 && header.groups != 0))
             throw ApproximateIndexDamaged(path, "approximate index is damaged (inconsistent sizes)");
     }
 
@@ -903,6 +1213,13 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
     if (!in.read(impl->rowIds.data(), header.rows * 8) || !in.read(impl->rowTags.data(), header.rows * 8) ||
         !in.read(segments.data(), segments.size() * sizeof(HalfVectorStore::SegmentInfo)))
         throw ApproximateIndexDamaged(path, "approximate index is truncated");
+    if (header.groups) {
+        impl->groupStart.resize(size_t(header.groups) + 1);
+        impl->groupCentroids.resize(size_t(header.groups) * header.dim);
+        if (!in.read(&impl->assignGroups, 8) || !in.read(impl->groupStart.data(), impl->groupStart.size() * 8) ||
+            !in.read(impl->groupCentroids.data(), impl->groupCentroids.size() * 4))
+            throw ApproximateIndexDamaged(path, "approximate index is truncated");
+    }
     try {
         faiss::FileIOReader reader(in.f);
         std::unique_ptr<faiss::Index> raw(faiss::read_index(&reader));
@@ -917,6 +1234,9 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
             throw ApproximateIndexDamaged(path, "approximate index is damaged (unexpected quantizer)");
         raw.release();
         impl->index.reset(ivf);
+        if (header.groups && (!validGroupTable(impl->groupStart, impl->index->nlist) || impl->assignGroups == 0 ||
+                              impl->assignGroups > header.groups))
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (coarse group table)");
     } catch (const faiss::FaissException& e) {
         throw ApproximateIndexDamaged(path, "approximate index is damaged: " + faissMessage(e));
     } catch (const std::bad_alloc&) {
@@ -944,6 +1264,7 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
     out.m_impl = std::move(impl);
     out.m_probes = std::clamp<size_t>(header.probes, 1, out.m_impl->index->nlist);
     out.m_rerank = out.m_impl->kind == ApproximateKind::IvfPq ? std::max<size_t>(1, header.rerank) : 0;
+    out.m_groupProbes = std::clamp<size_t>(header.groupProbes, 1, std::max<size_t>(1, header.groups));
     return out;
 }
 
@@ -1028,6 +1349,21 @@ void ApproximateIndex::setSearchThreads(size_t) {}
 size_t ApproximateIndex::memoryBytes() const
 {
     return 0;
+}
+
+size_t ApproximateIndex::coarseGroups() const
+{
+    return 0;
+}
+
+std::vector<int64_t> ApproximateIndex::probedCells(const float*, size_t) const
+{
+    throw Error(kNotAvailable);
+}
+
+std::vector<int64_t> ApproximateIndex::cellsOf(const std::vector<int64_t>& ids) const
+{
+    return std::vector<int64_t>(ids.size(), -1);
 }
 
 std::vector<SearchHit> ApproximateIndex::search(const float*, size_t, size_t, const SearchFilter&) const

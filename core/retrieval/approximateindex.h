@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "retrieval/searchfilter.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -52,6 +53,17 @@ struct ApproximateIndexParams {
     size_t trainIterations = 10;
     size_t pqSubquantizers = 0;  ///< IVF-PQ: code bytes per vector (8-bit sub-quantizers); dim must divide by it
     size_t rerank = 0;           ///< IVF-PQ: candidates re-scored from binary16 per query
+    /// Coarse quantizer: 1 = flat (every cell centroid scored per query and per added vector);
+    /// G >= 2 = two-level: G top-level k-means groups, each split into cells trained on its members,
+    /// so that assigning a vector costs G + a few groups' cells dot products instead of `lists`.
+    /// 0: flat up to kMaxFlatLists cells, two-level above.
+    size_t coarseGroups = 0;
+    /// Two-level: top-level groups whose cells a query ranks (at least enough to hold `probes` cells).
+    size_t groupProbes = 0;
+    /// Two-level: groups among whose cells an added vector takes the best (persisted with the index).
+    size_t assignGroups = 0;
+    static constexpr size_t kMaxFlatLists = 4096;
+    static constexpr size_t kMaxLists = 65536;
 
     /// A copy with every zero replaced by its automatic value for `n` vectors of `dim`.
     ApproximateIndexParams resolve(size_t n, size_t dim) const;
@@ -121,6 +133,18 @@ public:
     /// dead than live (disk held by removed binary16 rows): build anew rather than update.
     bool wantsRetrain(size_t adding = 0, size_t removing = 0) const;
 
+    /// Top-level groups of the two-level coarse quantizer; 0 when it is flat.
+    size_t coarseGroups() const;
+    /// Two-level: groups whose cells a query ranks (ApproximateIndexParams::groupProbes).
+    size_t groupProbes() const { return m_groupProbes; }
+    void setGroupProbes(size_t groups) { m_groupProbes = std::max<size_t>(1, groups); }
+
+    /// Diagnostics (benchmarks, tests): the cells a query would scan with `probes` (0: the
+    /// default), best first; and the cell holding each id (-1 if not stored): one pass over all
+    /// lists.
+    std::vector<int64_t> probedCells(const float* query, size_t probes = 0) const;
+    std::vector<int64_t> cellsOf(const std::vector<int64_t>& ids) const;
+
     size_t defaultProbes() const { return m_probes; }
     void setDefaultProbes(size_t probes) { m_probes = probes; }
     /// IVF-PQ: candidates re-scored per query (at least k + 1 are); 0 for IVF-Flat.
@@ -148,11 +172,13 @@ public:
     /// missing, foreign, newer or damaged file (checksum, sizes, segments).
     static ApproximateIndex load(const std::string& path);
 
+    struct Impl;  ///< opaque: defined in approximateindex.cpp (public so that its helpers can name it)
+
 private:
-    struct Impl;
     std::unique_ptr<Impl> m_impl;
     size_t m_probes = 8;
     size_t m_rerank = 0;
+    size_t m_groupProbes = 1;
 };
 
 }  // namespace cosmoclip

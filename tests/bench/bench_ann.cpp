@@ -3,13 +3,16 @@
 // distribution, not in the set), indexed as CatalogSearch does it (train on an even stride, add in
 // chunks of 65536, binary16 rows spilled to segment files beside the index, save, load).
 // Usage: bench_ann [--sizes 1000000,10000000] [--dim 512] [--queries 200] [--kind auto|ivf-flat|ivf-pq]
-//                  [--probes a,b] [--rerank a,b] [--lists L] [--pq BYTES] [--store-dir DIR] [--brute-queries 5]
+//                  [--probes a,b] [--rerank a,b] [--lists L] [--pq BYTES] [--groups G] [--assign-groups T]
+//                  [--group-probes a,b]
+//                  [--store-dir DIR] [--brute-queries 5]
 //                  [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]
 // Prints per size: generation and ground-truth times, data statistics, brute force per query (the
 // peer: a binary16 scan of the whole set on 1 and 2 threads, the cheapest scan that fits at 10M;
 // at <= 2M also VectorIndex's exact float32 search), the index's train/add/save/load times, its
 // memory (heap, and the binary16 store on disk), peak RSS (VmHWM), and for each probes x re-rank
-// setting: recall@10 against exact float32 ground truth over all queries, median and p95 ms per
+// setting: the coarse coverage (share of the true top 10 whose cell is probed: the most any re-rank
+// can find), recall@10 against exact float32 ground truth over all queries, median and p95 ms per
 // single query on 1 and 2 threads, and the fastest brute force / ours on 1 thread.
 // --compare-fastscan adds FAISS IVF-PQ fast-scan (4-bit, same code bytes) with the same re-rank;
 // --compare-hnsw adds FAISS HNSW32 (flat storage) at sizes up to MAX_N: what the choice of IVF-PQ
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "../core/syntheticembeddings.h"
+#include "benchargs.h"
 #include "retrieval/approximateindex.h"
 #include "retrieval/halfprecision.h"
 #include "retrieval/hugepageallocator.h"
@@ -57,6 +61,9 @@ struct Options {
     size_t pq = 0;
     std::vector<size_t> probes;   // empty: the index's default only
     std::vector<size_t> rerank;   // empty: the index's default only
+    std::vector<size_t> groupProbes;  // two-level quantizer: empty: the index's default only
+    size_t groups = 0;            // ApproximateIndexParams::coarseGroups (0 auto, 1 flat)
+    size_t assignGroups = 0;      // ApproximateIndexParams::assignGroups (0 auto)
     std::string kind = "auto";
     std::string storeDir;
     size_t bruteQueries = 5;
@@ -102,6 +109,21 @@ using HalfMatrix = std::vector<uint16_t, HugePageAllocator<uint16_t>>;
 void toFloat(const HalfMatrix& data, size_t dim, size_t first, size_t n, float* out)
 {
     fromHalf(data.data() + first * dim, out, n * dim);
+}
+
+// Calls fn(rows, ids, m) for chunks of up to `chunk` rows of `data` as float32, ids = row numbers.
+template <class Fn>
+void forEachChunk(const HalfMatrix& data, size_t n, size_t dim, size_t chunk, Fn&& fn)
+{
+    std::vector<float> rows(chunk * dim);
+    std::vector<int64_t> ids(chunk);
+    for (size_t b = 0; b < n; b += chunk) {
+        const size_t m = std::min(chunk, n - b);
+        toFloat(data, dim, b, m, rows.data());
+        for (size_t i = 0; i < m; ++i)
+            ids[i] = static_cast<int64_t>(b + i);
+        fn(rows.data(), ids.data(), m);
+    }
 }
 
 // Splits [0, n) over `threads` threads.
@@ -299,15 +321,8 @@ void benchSize(const Options& o, size_t n)
     if (n <= 2000000) {
         VectorIndex exact(dim);
         exact.reserve(n);
-        std::vector<float> rows(chunk * dim);
-        std::vector<int64_t> ids(chunk);
-        for (size_t b = 0; b < n; b += chunk) {
-            const size_t m = std::min(chunk, n - b);
-            toFloat(data, dim, b, m, rows.data());
-            for (size_t i = 0; i < m; ++i)
-                ids[i] = static_cast<int64_t>(b + i);
-            exact.add(ids.data(), rows.data(), m);
-        }
+        forEachChunk(data, n, dim, chunk,
+                     [&](const float* rows, const int64_t* ids, size_t m) { exact.add(ids, rows, m); });
         std::vector<double> ms;
         for (size_t i = 0; i < std::max<size_t>(o.bruteQueries, 10); ++i) {
             const auto t1 = Clock::now();
@@ -326,6 +341,8 @@ void benchSize(const Options& o, size_t n)
         params.kind = parseApproximateKind(o.kind);
     params.lists = o.lists;
     params.pqSubquantizers = o.pq;
+    params.coarseGroups = o.groups;
+    params.assignGroups = o.assignGroups;
     const ApproximateIndexParams resolved = params.resolve(n, dim);
     const fs::path dir = o.storeDir.empty() ? fs::temp_directory_path() : fs::path(o.storeDir);
     const std::string path = (dir / ("bench_ann-" + std::to_string(n) + ".ann")).string();
@@ -341,21 +358,15 @@ void benchSize(const Options& o, size_t n)
     }
     const double trainS = seconds(t0);
     t0 = Clock::now();
-    {
-        std::vector<float> rows(chunk * dim);
-        std::vector<int64_t> ids(chunk);
-        for (size_t b = 0; b < n; b += chunk) {
-            const size_t m = std::min(chunk, n - b);
-            toFloat(data, dim, b, m, rows.data());
-            for (size_t i = 0; i < m; ++i)
-                ids[i] = static_cast<int64_t>(b + i);
-            index->add(ids.data(), rows.data(), m);
-        }
-    }
+    forEachChunk(data, n, dim, chunk,
+                 [&](const float* rows, const int64_t* ids, size_t m) { index->add(ids, rows, m); });
     const double addS = seconds(t0);
-    std::printf("%s: %zu lists, %zu probes, %zu PQ bytes, re-rank %zu: train %.1f s, add %.1f s (build %.1f s); "
+    std::printf("%s: %zu lists (%s), %zu probes, %zu PQ bytes, re-rank %zu: train %.1f s, add %.1f s (build %.1f s); "
                 "heap %.2f GiB, binary16 store %.2f GiB (files, mapped); peak RSS %.2f GiB\n",
-                approximateKindName(index->kind()), index->lists(), index->defaultProbes(),
+                approximateKindName(index->kind()), index->lists(),
+                index->coarseGroups() ? ("two-level, " + std::to_string(index->coarseGroups()) + " groups").c_str()
+                                      : "flat quantizer",
+                index->defaultProbes(),
                 index->kind() == ApproximateKind::IvfPq ? resolved.pqSubquantizers : size_t(0), index->rerankDepth(),
                 trainS, addS, trainS + addS, gib(double(index->memoryBytes())),
                 index->kind() == ApproximateKind::IvfPq ? gib(double(n) * dim * 2) : 0.0, peakRssGiB());
@@ -383,18 +394,43 @@ void benchSize(const Options& o, size_t n)
 
     const std::vector<size_t> probesList = o.probes.empty() ? std::vector<size_t>{index->defaultProbes()} : o.probes;
     const std::vector<size_t> rerankList = o.rerank.empty() ? std::vector<size_t>{index->rerankDepth()} : o.rerank;
-    for (size_t probes : probesList)
-        for (size_t rerank : rerankList) {
-            if (index->kind() == ApproximateKind::IvfFlat && rerank != rerankList.front())
-                continue;
-            index->setDefaultProbes(probes);
-            index->setRerankDepth(rerank);
-            char label[96];
-            std::snprintf(label, sizeof label, "%s probes %zu re-rank %zu:", approximateKindName(index->kind()), probes,
-                          index->kind() == ApproximateKind::IvfPq ? rerank : size_t(0));
-            measure(label, nq, dim, q, truth, bruteBest, [&](const float* x) { return index->search(x, 10); },
-                    [&](size_t t) { index->setSearchThreads(t); });
+    const std::vector<size_t> groupList =
+        o.groupProbes.empty() || !index->coarseGroups() ? std::vector<size_t>{index->groupProbes()} : o.groupProbes;
+    // Where recall is lost: the share of the true top 10 whose cell the query probes (the most the
+    // re-rank can find), against the recall measured below.
+    std::vector<int64_t> truthIds;
+    for (const auto& t : truth)
+        for (const auto& h : t)
+            truthIds.push_back(h.id);
+    const std::vector<int64_t> truthCells = index->cellsOf(truthIds);
+    for (size_t groups : groupList)
+        for (size_t probes : probesList) {
+            index->setGroupProbes(groups);
+            size_t covered = 0;
+            for (size_t i = 0, at = 0; i < nq; ++i) {
+                const auto cells = index->probedCells(q.data() + i * dim, probes);
+                for (size_t j = 0; j < truth[i].size(); ++j, ++at)
+                    covered += std::find(cells.begin(), cells.end(), truthCells[at]) != cells.end();
+            }
+            std::printf("  coarse coverage, group probes %zu, probes %zu: %.4f of the true top 10 lie in probed cells\n",
+                        index->coarseGroups() ? groups : size_t(0), probes,
+                        double(covered) / double(std::max<size_t>(1, truthIds.size())));
         }
+    for (size_t groups : groupList)
+        for (size_t probes : probesList)
+            for (size_t rerank : rerankList) {
+                if (index->kind() == ApproximateKind::IvfFlat && rerank != rerankList.front())
+                    continue;
+                index->setGroupProbes(groups);
+                index->setDefaultProbes(probes);
+                index->setRerankDepth(rerank);
+                char label[96];
+                std::snprintf(label, sizeof label, "%s groups %zu probes %zu re-rank %zu:",
+                              approximateKindName(index->kind()), index->coarseGroups() ? groups : size_t(0), probes,
+                              index->kind() == ApproximateKind::IvfPq ? rerank : size_t(0));
+                measure(label, nq, dim, q, truth, bruteBest, [&](const float* x) { return index->search(x, 10); },
+                        [&](size_t t) { index->setSearchThreads(t); });
+            }
     std::printf("peak RSS %.2f GiB\n", peakRssGiB());
     index.reset();
     if (o.save) {
@@ -487,61 +523,47 @@ void benchSize(const Options& o, size_t n)
 #endif
 }
 
-std::vector<size_t> parseList(const std::string& v)
-{
-    std::vector<size_t> out;
-    for (size_t p = 0; p < v.size();) {
-        const size_t comma = std::min(v.find(',', p), v.size());
-        out.push_back(std::stoul(v.substr(p, comma - p)));
-        p = comma + 1;
-    }
-    return out;
-}
-
 Options parse(int argc, char** argv)
 {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "bench_ann: %s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--sizes")
-            o.sizes = parseList(value());
-        else if (a == "--dim")
-            o.dim = std::stoul(value());
-        else if (a == "--queries")
-            o.queries = std::max<size_t>(10, std::stoul(value()));
-        else if (a == "--kind")
-            o.kind = value();
-        else if (a == "--lists")
-            o.lists = std::stoul(value());
-        else if (a == "--pq")
-            o.pq = std::stoul(value());
-        else if (a == "--probes")
-            o.probes = parseList(value());
-        else if (a == "--rerank")
-            o.rerank = parseList(value());
-        else if (a == "--store-dir")
-            o.storeDir = value();
-        else if (a == "--brute-queries")
-            o.bruteQueries = std::max<size_t>(1, std::stoul(value()));
-        else if (a == "--no-save")
+    bench::ArgReader args("bench_ann", argc, argv);
+    while (args.next()) {
+        if (args.is("--sizes"))
+            o.sizes = args.list();
+        else if (args.is("--dim"))
+            o.dim = args.number();
+        else if (args.is("--queries"))
+            o.queries = std::max<size_t>(10, args.number());
+        else if (args.is("--kind"))
+            o.kind = args.value();
+        else if (args.is("--lists"))
+            o.lists = args.number();
+        else if (args.is("--pq"))
+            o.pq = args.number();
+        else if (args.is("--probes"))
+            o.probes = args.list();
+        else if (args.is("--rerank"))
+            o.rerank = args.list();
+        else if (args.is("--group-probes"))
+            o.groupProbes = args.list();
+        else if (args.is("--groups"))
+            o.groups = args.number();
+        else if (args.is("--assign-groups"))
+            o.assignGroups = args.number();
+        else if (args.is("--store-dir"))
+            o.storeDir = args.value();
+        else if (args.is("--brute-queries"))
+            o.bruteQueries = std::max<size_t>(1, args.number());
+        else if (args.is("--no-save"))
             o.save = false;
-        else if (a == "--compare-fastscan")
+        else if (args.is("--compare-fastscan"))
             o.fastScan = true;
-        else if (a == "--compare-hnsw")
-            o.hnswMax = std::stoul(value());
-        else {
-            std::fprintf(stderr, "usage: bench_ann [--sizes a,b] [--dim D] [--queries Q] [--kind auto|ivf-flat|ivf-pq] "
-                                 "[--lists L] [--pq BYTES] [--probes a,b] [--rerank a,b] [--store-dir DIR] [--brute-queries N] "
-                                 "[--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]\n");
-            std::exit(2);
-        }
+        else if (args.is("--compare-hnsw"))
+            o.hnswMax = args.number();
+        else
+            args.usage("[--sizes a,b] [--dim D] [--queries Q] [--kind auto|ivf-flat|ivf-pq] [--lists L] [--pq BYTES] "
+                       "[--probes a,b] [--rerank a,b] [--groups G] [--assign-groups T] [--group-probes a,b] [--store-dir DIR] "
+                       "[--brute-queries N] [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]");
     }
     return o;
 }

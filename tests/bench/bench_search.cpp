@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "benchargs.h"
 #include "retrieval/approximateindex.h"
 #include "retrieval/vectorindex.h"
 #include "retrieval/vectormath.h"
@@ -199,40 +200,25 @@ double runPeer(const Options& o, size_t n)
 Options parse(int argc, char** argv)
 {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "bench_search: %s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (a == "--sizes") {
-            o.sizes.clear();
-            const std::string v = value();
-            for (size_t p = 0; p < v.size();) {
-                const size_t comma = std::min(v.find(',', p), v.size());
-                o.sizes.push_back(std::stoul(v.substr(p, comma - p)));
-                p = comma + 1;
-            }
-        } else if (a == "--dim") {
-            o.dim = std::stoul(value());
-        } else if (a == "--queries") {
-            o.queries = std::max<size_t>(2, std::stoul(value()));
-        } else if (a == "--threads") {
-            o.threads = std::stoul(value());
-        } else if (a == "--no-approx") {
+    bench::ArgReader args("bench_search", argc, argv);
+    while (args.next()) {
+        if (args.is("--sizes"))
+            o.sizes = args.list();
+        else if (args.is("--dim"))
+            o.dim = args.number();
+        else if (args.is("--queries"))
+            o.queries = std::max<size_t>(2, args.number());
+        else if (args.is("--threads"))
+            o.threads = args.number();
+        else if (args.is("--no-approx"))
             o.approx = false;
-        } else if (a == "--approx-uniform") {
+        else if (args.is("--approx-uniform"))
             o.approxUniform = true;
-        } else if (a == "--no-peer") {
+        else if (args.is("--no-peer"))
             o.peer = false;
-        } else {
-            std::fprintf(stderr, "usage: bench_search [--sizes a,b,c] [--dim D] [--queries Q] [--threads T] "
-                                 "[--no-approx] [--approx-uniform] [--no-peer]\n");
-            std::exit(2);
-        }
+        else
+            args.usage("[--sizes a,b,c] [--dim D] [--queries Q] [--threads T] [--no-approx] [--approx-uniform] "
+                       "[--no-peer]");
     }
     return o;
 }

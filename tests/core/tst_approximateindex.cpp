@@ -263,12 +263,137 @@ private slots:
         const auto small = ApproximateIndexParams{}.resolve(300000, 512);
         QCOMPARE(*small.kind, ApproximateKind::IvfPq);
         QCOMPARE(small.lists, size_t(2048));
+        const auto million = ApproximateIndexParams{}.resolve(1000000, 512);
+        QCOMPARE(million.lists, size_t(4096));
+        QCOMPARE(million.coarseGroups, size_t(1));  // flat up to 4096 cells
+        QVERIFY(million.probes >= 16 && million.rerank >= 128 && million.trainSamples >= 39 * million.lists);
+        // Beyond: cells of a few hundred vectors under a two-level quantizer.
         const auto big = ApproximateIndexParams{}.resolve(10000000, 512);
         QCOMPARE(*big.kind, ApproximateKind::IvfPq);
         QCOMPARE(big.pqSubquantizers, size_t(32));
-        QCOMPARE(big.lists, size_t(4096));
-        QVERIFY(big.probes >= 16 && big.rerank >= 128 && big.trainSamples >= 39 * big.lists);
+        QCOMPARE(big.lists, size_t(32768));
+        QCOMPARE(big.coarseGroups, size_t(256));
+        QVERIFY(big.groupProbes >= 8 && big.groupProbes <= big.coarseGroups);
+        QVERIFY(big.probes >= 16 && big.rerank >= 128 && big.trainSamples >= 16 * big.lists);
+        const auto twoMillion = ApproximateIndexParams{}.resolve(2000000, 512);  // flat cells serve it better
+        QCOMPARE(twoMillion.lists, size_t(4096));
+        QCOMPARE(twoMillion.coarseGroups, size_t(1));
+        QCOMPARE(ApproximateIndexParams{}.resolve(4000000, 512).coarseGroups, size_t(128));  // 16384 cells
         QCOMPARE(ApproximateIndexParams{}.resolve(1000000, 768).pqSubquantizers, size_t(48));
+    }
+
+    // The two-level coarse quantizer: every vector lies in the cell a query for it ranks first
+    // (same rule when the query ranks as many groups as an add searches), recall, save/load round
+    // trip, and damage in its tables refused.
+    void twoLevelQuantizer() {
+        if (!ApproximateIndex::available())
+            QSKIP("built without FAISS");
+        const auto exact = clusteredIndex(20000, 64, 64, 41);
+        ApproximateIndexParams params = smallPq();
+        params.lists = 256;
+        params.coarseGroups = 16;
+        params.assignGroups = 3;
+        params.groupProbes = 8;
+        ApproximateIndex approx;
+        approx.build(exact, params);
+        QCOMPARE(approx.lists(), size_t(256));
+        QCOMPARE(approx.coarseGroups(), size_t(16));
+        QCOMPARE(approx.groupProbes(), size_t(8));
+
+        // Assignment consistency: an add searches its 3 best groups; ranking 3 groups for the
+        // vector itself must put its own cell first (BLAS and our AVX2 kernel round differently, which
+        // may flip a rare near tie).
+        std::vector<int64_t> ids;
+        for (size_t i = 0; i < exact.size(); i += 7)
+            ids.push_back(exact.idAt(i));
+        const auto cells = approx.cellsOf(ids);
+        approx.setGroupProbes(3);
+        size_t same = 0, inProbed = 0;
+        std::set<int64_t> used;
+        for (size_t j = 0; j < ids.size(); ++j) {
+            QVERIFY(cells[j] >= 0 && cells[j] < 256);
+            used.insert(cells[j]);
+            const auto ranked = approx.probedCells(exact.vector(ids[j]), 16);
+            QCOMPARE(ranked.size(), size_t(16));
+            same += ranked.front() == cells[j];
+            inProbed += std::find(ranked.begin(), ranked.end(), cells[j]) != ranked.end();
+        }
+        qInfo("two-level: %zu of %zu vectors ranked their own cell first, %zu cells used", same, ids.size(),
+              used.size());
+        // Taking the best cell of the best group only (not of 3) changes 7 of these 2858.
+        QVERIFY2(same + 2 >= ids.size(), qPrintable(QString::number(same)));
+        QCOMPARE(inProbed, ids.size());
+        QVERIFY(used.size() > 200);  // the cells are balanced, not a few giant ones
+        QCOMPARE(approx.cellsOf({-5}).front(), int64_t(-1));
+
+        const auto q = queriesNear(exact, 50, 42);
+        approx.setGroupProbes(8);
+        const double recall = recallAt10(exact, approx, q, 0);
+        qInfo("two-level IVF-PQ recall@10 %.3f (%zu probes in %zu of 16 groups)", recall, approx.defaultProbes(),
+              approx.groupProbes());
+        QVERIFY2(recall >= 0.85, qPrintable(QString::number(recall)));
+        // Probing every cell (every group) finds what the PQ re-rank finds over the whole set.
+        QCOMPARE(approx.probedCells(q.data(), 256).size(), size_t(256));
+
+        // Round trip: same groups, cells and hits.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("two.ann").toStdString();
+        approx.setStoragePath(path);
+        approx.save(path);
+        const auto loaded = ApproximateIndex::load(path);
+        QCOMPARE(loaded.coarseGroups(), size_t(16));
+        QCOMPARE(loaded.groupProbes(), size_t(8));
+        QCOMPARE(loaded.lists(), size_t(256));
+        QVERIFY(loaded.cellsOf(ids) == cells);
+        for (size_t i = 0; i < 10; ++i) {
+            QVERIFY(loaded.probedCells(q.data() + i * 64) == approx.probedCells(q.data() + i * 64));
+            QVERIFY(loaded.search(q.data() + i * 64, 10) == approx.search(q.data() + i * 64, 10));
+        }
+        // Incremental adds after loading use the same two-level assignment.
+        {
+            auto more = ApproximateIndex::load(path);
+            const std::vector<int64_t> gone(ids.begin(), ids.begin() + 100);
+            std::vector<float> vectors;
+            for (int64_t id : gone)
+                vectors.insert(vectors.end(), exact.vector(id), exact.vector(id) + 64);
+            QCOMPARE(more.remove(gone.data(), gone.size()), size_t(100));
+            more.add(gone.data(), vectors.data(), gone.size());
+            QVERIFY(more.cellsOf(gone) == std::vector<int64_t>(cells.begin(), cells.begin() + 100));
+        }
+
+        // Damage in the group section (after the 80-byte header, ids, tags and one segment entry:
+        // assignment groups, group table, centroids): checksum; truncation; an older reader's
+        // version is refused as outdated, a newer one as newer.
+        namespace fs = std::filesystem;
+        const std::string copy = dir.filePath("copy.ann").toStdString();
+        const size_t groupTable = 80 + 20000 * 16 + 1 * sizeof(HalfVectorStore::SegmentInfo) + 8;
+        for (size_t offset : {groupTable - 8, groupTable + 8, groupTable + 17 * 8 + 100}) {
+            fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+            std::fstream f(copy, std::ios::binary | std::ios::in | std::ios::out);
+            f.seekg(static_cast<std::streamoff>(offset));
+            char c = 0;
+            f.read(&c, 1);
+            c = static_cast<char>(c ^ 0x01);
+            f.seekp(static_cast<std::streamoff>(offset));
+            f.write(&c, 1);
+            f.close();
+            const QString m = messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); });
+            QVERIFY2(m.contains("checksum"), qPrintable(m));
+        }
+        fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+        fs::resize_file(copy, groupTable + 40);
+        QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }) != "<no exception>");
+        for (uint32_t version : {1u, 4u}) {
+            fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+            std::fstream f(copy, std::ios::binary | std::ios::in | std::ios::out);
+            f.seekp(8);
+            f.write(reinterpret_cast<const char*>(&version), 4);
+            f.close();
+            if (version == 1)
+                QVERIFY(messageOf<ApproximateIndexDamaged>([&] { ApproximateIndex::load(copy); }).contains("outdated"));
+            else
+                QVERIFY(messageOf<Error>([&] { ApproximateIndex::load(copy); }).contains("newer"));
+        }
     }
 
     // Adding and removing after training gives the same results as adding the final set to the same
