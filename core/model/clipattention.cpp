@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include "model/cpukernels.h"
+#include "model/fusedtrainingops.h"
 #include "model/gemmweight.h"
 
 namespace cosmoclip {
@@ -27,6 +28,14 @@ at::Tensor ClipAttentionImpl::forward(const at::Tensor& x, const at::Tensor& mas
     const int64_t batch = x.size(0);
     const int64_t tokens = x.size(1);
     const int64_t headDim = m_width / m_heads;
+    // Training on float32 CPU tensors: the projections and the heads as fused autograd functions
+    // (FusedTrainingOps), the heads parallel over (batch, head) straight from and into packed rows.
+    if (at::GradMode::is_enabled() && FusedTrainingOps::fusedFor(x)) {
+        const at::Tensor packed = FusedTrainingOps::linear(x, in_proj_weight, in_proj_bias);  // [B, N, 3W]
+        if (FusedTrainingOps::fusedFor(packed, mask, m_heads))
+            return FusedTrainingOps::linear(FusedTrainingOps::attention(packed, mask, m_heads), out_proj->weight,
+                                            out_proj->bias);
+    }
     // [B, N, 3W] -> [3, B, H, N, D]
     const at::Tensor qkv = at::linear(x, in_proj_weight, in_proj_bias)
                                .view({batch, tokens, 3, m_heads, headDim})

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include "model/cpukernels.h"
+#include "model/fusedtrainingops.h"
 
 namespace cosmoclip {
 
@@ -17,6 +18,13 @@ ClipMlpImpl::ClipMlpImpl(int64_t width, int64_t intermediate, ClipActivation act
       m_activation(activation) {}
 
 at::Tensor ClipMlpImpl::forward(const at::Tensor& x) {
+    // Training on float32 CPU tensors: the fused autograd functions (FusedTrainingOps), one pass each way
+    // for QuickGELU.
+    if (at::GradMode::is_enabled() && FusedTrainingOps::fusedFor(x)) {
+        at::Tensor h = FusedTrainingOps::linear(x, c_fc->weight, c_fc->bias);
+        h = m_activation == ClipActivation::QuickGelu ? FusedTrainingOps::quickGelu(h) : at::gelu(h);
+        return FusedTrainingOps::linear(h, c_proj->weight, c_proj->bias);
+    }
     at::Tensor h = c_fc(x);
     // Without autograd the activation runs in place: every fresh activation-sized buffer costs page
     // faults on the CPU allocator, which is most of an elementwise op's time.

@@ -565,7 +565,7 @@ TrainingResult TrainingRun::run(const std::vector<TrainingExample>& train, const
     m_device = at::Device(device);
     m_autocast = m_device.is_cuda() && m_options.mixedPrecision;
     setCpuThreads(m_options.threads);
-    retainCpuAllocatorMemory();
+    retainTrainingMemory();
     loadModel(basePath);
     m_train = prepare(train, "training");
     if (m_train.examples.size() < 2) throw Error("fine-tuning", "fewer than 2 training examples with a text");

@@ -24,7 +24,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkOptions& option
     const at::Device device(resolveTrainingDevice(options.device));
     const bool autocast = device.is_cuda() && options.mixedPrecision;
     setCpuThreads(options.threads);
-    retainCpuAllocatorMemory();
+    retainTrainingMemory();
     at::manual_seed(0);
     ClipModel model(options.config);
     model->to(device);

@@ -3,12 +3,24 @@
 #include <algorithm>
 #include <numeric>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 
+#include "model/clipencoder.h"
 #include "model/clipmodel.h"
 
 namespace cosmoclip {
+
+void retainTrainingMemory() {
+    retainCpuAllocatorMemory();
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_MAX, 0);  // every block from the heap, which is kept (trim threshold 1 GB)
+#endif
+}
 
 at::Tensor tokenBatch(const std::vector<std::vector<int32_t>>& tokens, std::span<const size_t> rows) {
     size_t longest = 1;

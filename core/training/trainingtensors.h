@@ -19,6 +19,11 @@ at::Tensor tokenBatch(const std::vector<std::vector<int32_t>>& tokens, std::span
 at::Tensor encodeTokenRows(ClipModelImpl& model, const std::vector<std::vector<int32_t>>& tokens, size_t batchSize,
                            const at::Device& device, bool autocast);
 
+/// retainCpuAllocatorMemory() and, for a training process, no mmap for large blocks either: the
+/// largest per-step tensors (the token embedding's dense gradient, 100 MB for CLIP) are past glibc's
+/// highest mmap threshold (32 MB) and would otherwise be mapped, page-faulted and unmapped every step.
+void retainTrainingMemory();
+
 /// Row-major float copy of a tensor (any device, any float dtype).
 std::vector<float> toFloatVector(const at::Tensor& x);
 

@@ -1,6 +1,7 @@
 // Fine-tuning throughput against PyTorch eager, measured in the same run.
 // Usage: bench_train [--arch ViT-B/32] [--batch 32] [--steps 3] [--tokens 16] [--threads N] [--no-peer]
 //        bench_train --nproc 1,2 [...]   data-parallel scaling on this machine instead of the peer
+//        --fused all|no-linear|off: which fused training functions (FusedTrainingOps) ours runs (A/B)
 // Ours: benchmarkTraining() (core/training): both towers forward, soft-target contrastive loss,
 // backward, clipping, AdamW. Peer: tests/bench/torch_train_peer.py (torchvision vit_b_32 + a CLIP-sized
 // text transformer, AdamW, same threads), once with our caption length and once with open_clip's
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/fusedtrainingops.h"
 #include "training/distributedenvironment.h"
 #include "training/distributedgroup.h"
 #include "training/distributedlauncher.h"
@@ -134,9 +136,14 @@ int main(int argc, char** argv) {
         else if (a == "--tokens") options.tokens = std::atoll(next().c_str());
         else if (a == "--threads") options.threads = std::atoi(next().c_str());
         else if (a == "--no-peer") peer = false;
+        else if (a == "--fused") {  // A/B of the fused training functions: all (default), no-linear, off
+            const std::string mode = next();
+            FusedTrainingOps::setEnabled(mode != "off");
+            FusedTrainingOps::setLinearEnabled(mode == "all");
+        }
         else {
             std::fprintf(stderr, "usage: bench_train [--arch A] [--batch B] [--steps N] [--tokens L] [--threads T] [--no-peer] "
-                                 "[--nproc 1,2]\n");
+                                 "[--nproc 1,2] [--fused all|no-linear|off]\n");
             return 2;
         }
     }

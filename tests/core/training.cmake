@@ -14,3 +14,6 @@ cosmoclip_add_test(tst_distributedenv SOURCES tst_distributedenv.cpp LIBS cosmoc
 if(COSMOCLIP_DISTRIBUTED_BACKENDS)
   cosmoclip_add_test(tst_distributed SOURCES tst_distributed.cpp LIBS cosmoclip_training LABELS slow)
 endif()
+# The fused training functions (core/model/fusedtrainingops, trainingkernels: QuickGELU and attention
+# forward + backward) against the LibTorch composition, in double and float32, every instruction set.
+cosmoclip_add_test(tst_trainingkernels SOURCES tst_trainingkernels.cpp LIBS cosmoclip_model LABELS unit)

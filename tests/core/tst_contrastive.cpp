@@ -131,7 +131,8 @@ private slots:
             // The in-place inference path computes the same function.
             at::NoGradGuard noGrad;
             QVERIFY(at::allclose(model->encodeImage(images), withGrad.detach(), 1e-5, 1e-6));
-            QVERIFY(at::allclose(model->encodeText(ids), textWithGrad.detach(), 1e-5, 1e-6));
+            // 1e-5 absolute: the training path's fused linears round differently (features ~2: a few ulp).
+            QVERIFY(at::allclose(model->encodeText(ids), textWithGrad.detach(), 1e-5, 1e-5));
         }
     }
 
@@ -215,7 +216,9 @@ private slots:
                 mine = at::cat({mine.slice(0, 0, w), mine.slice(0, 2 * w)});
                 theirs = at::cat({theirs.slice(0, 0, w), theirs.slice(0, 2 * w)});
             }
-            QVERIFY2(at::allclose(mine, theirs, 1e-5, 1e-7), p.key().c_str());
+            // 1e-6 absolute (0.1% of one step of lr 1e-3): the two updates round differently, and from
+            // step 2 on that reaches the gradients, which Adam normalises.
+            QVERIFY2(at::allclose(mine, theirs, 1e-5, 1e-6), p.key().c_str());
         }
         QVERIFY(!at::allclose(a->visual->proj, initial.at("visual.proj"), 1e-3, 1e-4));  // it did move
     }
