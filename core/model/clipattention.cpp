@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
+#include "model/intraopparallel.h"
 #include <torch/version.h>
 
 #include "model/cpukernels.h"

@@ -1,7 +1,7 @@
 #include "model/clipmlp.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
+#include "model/intraopparallel.h"
 
 #include "model/cpukernels.h"
 #include "model/fusedtrainingops.h"

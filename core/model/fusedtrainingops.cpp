@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <vector>
 
 #include <dlfcn.h>
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
+#include "model/intraopparallel.h"
 #include <ATen/autocast_mode.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -148,12 +149,27 @@ struct AttentionFunction : public torch::autograd::Function<AttentionFunction> {
     }
 };
 
-// [0, rows) in one block per intra-op thread, block starts a multiple of `align` rows.
+// [0, rows) in a few blocks per intra-op thread (block starts a multiple of `align` rows), each handed to
+// whichever thread asks next. Not one fixed block per thread: on a machine shared with other processes a
+// descheduled thread's remaining blocks go to the others instead of every thread waiting for it at the
+// end of the product. Blocks keep at least kMinBlockRows rows (a product's rows amortise the packing of
+// the other operand).
 template <typename F>
 void forEachBlock(int64_t rows, int64_t align, const F& f) {
-    const int64_t threads = std::max<int64_t>(1, at::get_num_threads());
-    const int64_t block = std::max<int64_t>(align, (rows + threads * align - 1) / (threads * align) * align);
-    at::parallel_for(0, rows, block, [&](int64_t begin, int64_t end) { f(begin, end); });
+    constexpr int64_t kBlocksPerThread = 3;
+    constexpr int64_t kMinBlockRows = 64;
+    const int64_t threads = at::in_parallel_region() ? 1 : std::max<int64_t>(1, at::get_num_threads());
+    const int64_t wanted = std::max(kMinBlockRows, (rows + threads * kBlocksPerThread - 1) / (threads * kBlocksPerThread));
+    const int64_t block = (wanted + align - 1) / align * align;
+    const int64_t blocks = (rows + block - 1) / block;
+    if (threads == 1 || blocks <= 1) {
+        if (rows > 0) f(int64_t{0}, rows);
+        return;
+    }
+    std::atomic<int64_t> next{0};
+    at::parallel_for(0, std::min(threads, blocks), 1, [&](int64_t, int64_t) {
+        for (int64_t b = next++; b < blocks; b = next++) f(b * block, std::min(rows, (b + 1) * block));
+    });
 }
 
 struct LinearFunction : public torch::autograd::Function<LinearFunction> {
@@ -239,6 +255,24 @@ bool FusedTrainingOps::enabled() {
 
 void FusedTrainingOps::setLinearEnabled(bool enabled) {
     g_linearEnabled = enabled;
+}
+
+bool FusedTrainingOps::parallelBuild() {
+#ifdef COSMOCLIP_SERIAL_INTRA_OP
+    return false;
+#else
+    return true;
+#endif
+}
+
+int FusedTrainingOps::parallelThreads() {
+    const int64_t threads = at::get_num_threads();
+    std::vector<std::atomic<bool>> seen(static_cast<size_t>(threads));
+    // One item per thread: at::parallel_for hands each thread one contiguous chunk.
+    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) seen[static_cast<size_t>(at::get_thread_num())] = true;
+    });
+    return static_cast<int>(std::count(seen.begin(), seen.end(), true));
 }
 
 bool FusedTrainingOps::fusedFor(const at::Tensor& x) {

@@ -34,6 +34,12 @@ public:
     /// for the cores between products, are held at 1 while it runs. Needs OpenBLAS (its thread control).
     static at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 
+    /// How many distinct intra-op threads one parallel pass of these functions runs on now (at most
+    /// at::get_num_threads()): 1 means the passes run serially, e.g. built without OpenMP (tests).
+    static int parallelThreads();
+    /// False when this build has no OpenMP for an OpenMP LibTorch (CMake warned): the passes run serially.
+    static bool parallelBuild();
+
     /// Whether quickGelu/attention/linear run fused for these inputs (false: the LibTorch composition).
     static bool fusedFor(const at::Tensor& x);
     static bool fusedFor(const at::Tensor& qkv, const at::Tensor& mask, int64_t heads);

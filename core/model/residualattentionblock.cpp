@@ -3,7 +3,7 @@
 #include <atomic>
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
+#include "model/intraopparallel.h"
 #include <ATen/autocast_mode.h>
 
 #include "model/blasgemm.h"

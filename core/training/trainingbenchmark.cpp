@@ -1,5 +1,6 @@
 #include "training/trainingbenchmark.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <thread>
@@ -72,7 +73,7 @@ TrainingBenchmarkResult benchmarkTraining(const TrainingBenchmarkOptions& option
     };
     TrainingBenchmarkResult result;
     try {
-        step();
+        for (int i = 0; i < std::max(1, options.warmupSteps); ++i) step();
         if (group) group->barrier();  // the ranks start timing together
         const auto start = std::chrono::steady_clock::now();
         const std::clock_t cpuStart = std::clock();

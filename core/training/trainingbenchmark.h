@@ -15,7 +15,11 @@ struct TrainingBenchmarkOptions {
     ClipConfig config = ClipConfig::named("ViT-B/32");
     int64_t batch = 32;
     int64_t tokens = 16;  ///< caption length, start and end tokens included
-    int steps = 3;        ///< timed steps, after one warm-up step
+    int steps = 3;        ///< timed steps, after warmupSteps untimed ones
+    /// Untimed steps first. The first allocates the AdamW moments (1.2 GB for ViT-B/32) where its own
+    /// activations were, so the second still faults ~170k fresh pages for its activations; from the
+    /// third on every step reuses the same heap (2 = the steady state of a long run).
+    int warmupSteps = 1;
     int threads = 0;      ///< CPU threads; 0 leaves the current setting
     std::string device = "cpu";  ///< as TrainerOptions::device
     bool mixedPrecision = true;  ///< CUDA only

@@ -4,7 +4,7 @@
 #include <map>
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
+#include "model/intraopparallel.h"
 
 #include "common/error.h"
 #include "model/clipmodel.h"

@@ -5,7 +5,8 @@
 // Ours: benchmarkTraining() (core/training): both towers forward, soft-target contrastive loss,
 // backward, clipping, AdamW. Peer: tests/bench/torch_train_peer.py (torchvision vit_b_32 + a CLIP-sized
 // text transformer, AdamW, same threads), once with our caption length and once with open_clip's
-// full 77-token context (what PyTorch CLIP training runs). Goal of issue 5: >= 1.2x.
+// full 77-token context (what PyTorch CLIP training runs). Goal of issue 5: >= 1.2x. Both sides time
+// their steps after two untimed ones (the allocator's steady state; see TrainingBenchmarkOptions).
 // --nproc 1,2: the same global batch by 1 process with all threads, then by N local workers
 // (DistributedLauncher, Gloo on loopback, threads split between them) running Trainer's data-parallel
 // step (features all-gathered, whole-batch loss, c10d::Reducer all-reduce); samples/s of each.
@@ -112,6 +113,7 @@ int runScaling(const TrainingBenchmarkOptions& options, const std::string& arch,
 int main(int argc, char** argv) {
     TrainingBenchmarkOptions options;
     options.threads = -1;  // default: all cores; --threads 0 leaves the OMP_NUM_THREADS/OPENBLAS_NUM_THREADS setup
+    options.warmupSteps = 2;  // the steady state of a long run; the peer warms up twice as well
     std::string arch = "ViT-B/32";
     bool peer = true;
     std::vector<int> nproc;

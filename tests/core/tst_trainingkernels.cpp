@@ -90,6 +90,17 @@ private slots:
         QCOMPARE(std::string(TrainingKernels::instructionSet()), std::string("generic"));
     }
 
+    // The passes really split over the intra-op threads: at::parallel_for compiled without OpenMP runs
+    // every range on the calling thread, which left one of two cores idle in training.
+    void passesRunOnEveryThread() {
+        if (!FusedTrainingOps::parallelBuild())
+            QSKIP("built without OpenMP for an OpenMP LibTorch: the passes run serially (CMake warned)");
+        at::set_num_threads(2);
+        QCOMPARE(FusedTrainingOps::parallelThreads(), 2);
+        at::set_num_threads(1);
+        QCOMPARE(FusedTrainingOps::parallelThreads(), 1);
+    }
+
     // Only float32 CPU tensors run fused; the rest get the composition.
     void fusedOnlyForFloat32() {
         const at::Tensor f = at::zeros({2, 3, 12});
