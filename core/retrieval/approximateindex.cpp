@@ -90,22 +90,25 @@ ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) con
             p.trainSamples = 64 * p.lists;
     } else {
         // ~4 sqrt(N) cells, at most 4096 (flat), up to ~3M vectors (4096 cells: 16 probes give
-        // recall@10 0.99 at 1M, bench_ann); from there ~N/256 (16384 cells and more, two-level):
-        // cells of a few hundred vectors. At 10M, 4096 cells of ~2400 vectors each cut through the
-        // neighbourhoods of the queries and recall@10 stopped at 0.70-0.75 whatever the re-rank
-        // depth; 32768 two-level cells reach 0.80 at 128 probes, 0.83 at 256 (README "Approximate
-        // index": still short of the 0.95 goal). Two-level cells are worse than flat k-means cells of
-        // the same size (2M: 8192 two-level cells 0.85 at 32 probes, 1024 flat cells 0.95), so
-        // catalogs that flat 4096 cells serve well keep them.
-        const size_t fine = roundedPowerOfTwo(double(n) / 256.0);
+        // recall@10 0.99 at 1M, bench_ann); from there ~N/128 cells (32768 and more, two-level, at
+        // most 65536): cells of ~150 vectors, each vector stored in 3 of them (cellsPerVector).
+        // At 10M, 4096 cells of ~2400 vectors each cut through the neighbourhoods of the queries
+        // and recall@10 stopped at 0.70-0.75 whatever the re-rank depth. With one cell per vector,
+        // 32768 cells put 0.75 of the true top 10 in 64 probed cells, 65536 cells 0.85 and 131072
+        // cells 0.85 too (bench_ann --coverage-only): smaller cells stop helping, spilling does
+        // (65536 cells, 3 per vector: 0.97 at 64 probes, 0.98 at 128). Two-level cells are worse
+        // than flat k-means cells of the same size (2M: 8192 two-level cells 0.85 at 32 probes,
+        // 1024 flat cells 0.95), so catalogs that flat 4096 cells serve well keep them.
+        const bool twoLevelSize = roundedPowerOfTwo(double(n) / 256.0) >= 4 * kMaxFlatLists;
         if (!p.lists)
-            p.lists = fine >= 4 * kMaxFlatLists ? std::min(kMaxLists, fine)
-                                                : std::min(kMaxFlatLists, roundedPowerOfTwo(4.0 * std::sqrt(double(n))));
+            p.lists = twoLevelSize ? std::min(kMaxLists, roundedPowerOfTwo(double(n) / 128.0))
+                                   : std::min(kMaxFlatLists, roundedPowerOfTwo(4.0 * std::sqrt(double(n))));
         p.lists = std::clamp<size_t>(p.lists, 1, maxLists);
-        // 16 cells (1/256 of 4096): recall@10 0.993 at 1M with the re-rank below; 8 gave 0.991,
-        // 32 gave 0.994 at +40 % time (bench_ann).
+        // Flat: 16 cells (1/256 of 4096): recall@10 0.993 at 1M with the re-rank below; 8 gave
+        // 0.991, 32 gave 0.994 at +40 % time (bench_ann). Two-level: 1/1024 of the cells, 64 of
+        // 65536 at 10M: recall@10 0.966 (128: 0.978 at ~1.4x the time, bench_ann).
         if (!p.probes)
-            p.probes = std::max<size_t>(16, p.lists / 256);
+            p.probes = std::max<size_t>(16, p.lists / (p.lists > kMaxFlatLists ? 1024 : 256));
         // 40 points per cell: k-means quality is good from ~39, and training time grows with it.
         if (!p.trainSamples)
             p.trainSamples = 40 * std::min(p.lists, kMaxFlatLists) + 16 * (p.lists - std::min(p.lists, kMaxFlatLists));
@@ -141,6 +144,19 @@ ApproximateIndexParams ApproximateIndexParams::resolve(size_t n, size_t dim) con
     if (!p.assignGroups)
         p.assignGroups = 8;
     p.assignGroups = std::clamp<size_t>(p.assignGroups, 1, std::max<size_t>(1, p.coarseGroups));
+    // Spilling: a query's true neighbours sit in ~3 cells, and some of them in cells far down the
+    // query's ranking (a neighbour's best cell is decided by the directions it does not share with
+    // the query). Stored in its 3 best cells, a vector is found through any of them: at 10M vectors
+    // in 65536 two-level cells, 64 probes covered 0.85 of the true top 10 with 1 cell per vector,
+    // 0.94 with 2 and 0.97 with 3 (bench_ann --coverage-only; at 2M in 8192 cells, 32 probes:
+    // 0.91, 0.97, 0.99). Three times the codes (96 bytes + 24 of ids per vector at 512-d) and the
+    // scan per cell; flat quantizers already reach 0.99 at 1M and keep one cell per vector.
+    const bool twoLevel = p.coarseGroups > 1 && p.lists >= 2 * p.coarseGroups;
+    if (!p.cellsPerVector)
+        p.cellsPerVector = twoLevel && *p.kind == ApproximateKind::IvfPq ? 3 : 1;
+    if (!twoLevel || *p.kind != ApproximateKind::IvfPq)
+        p.cellsPerVector = 1;
+    p.cellsPerVector = std::clamp<size_t>(p.cellsPerVector, 1, kMaxCellsPerVector);
     return p;
 }
 
@@ -148,16 +164,18 @@ namespace {
 
 constexpr char kNotAvailable[] = "approximate index not available in this build (built without FAISS)";
 
-// File layout (version 3): this header, row ids and tags (8 bytes each per row), the binary16
-// segments it uses, the two-level coarse quantizer's group table (groups + 1 first cells, 8 bytes
-// each) and group centroids (groups x dim float32; both absent for a flat quantizer), FAISS's
-// serialisation of the index (streamed, so its length comes after it), then the length and a
-// checksum of everything before the checksum. Version 2 is version 3 with a flat quantizer (its
-// groups fields were reserved zeros) and is still read; version 1 (IVF-Flat only, no ids) is
-// refused as outdated, callers rebuild it. Version 3 keeps a CosmoCLIP that reads only version 2
-// from taking a two-level index for damaged and overwriting it.
+// File layout (version 4): this header, row ids and tags (8 bytes each per row), the binary16
+// segments it uses, the two-level coarse quantizer's section (assignment groups and cells per
+// vector, 8 bytes each, the group table of groups + 1 first cells, 8 bytes each, and the group
+// centroids, groups x dim float32; all absent for a flat quantizer), FAISS's serialisation of the
+// index (streamed, so its length comes after it), then the length and a checksum of everything
+// before the checksum. Version 3 is version 4 without the cells per vector (1) and version 2 is
+// version 3 with a flat quantizer (its groups fields were reserved zeros); both are still read.
+// Version 1 (IVF-Flat only, no ids) is refused as outdated, callers rebuild it. Each new version
+// keeps a CosmoCLIP that reads only the older ones from taking the file for damaged and
+// overwriting it (it reports a newer format instead).
 constexpr char kMagic[8] = {'C', 'C', 'L', 'I', 'P', 'A', 'N', 'N'};
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 constexpr uint32_t kOldestReadableVersion = 2;
 struct FileHeader {
     char magic[8];
@@ -309,6 +327,7 @@ struct ApproximateIndex::Impl {
     std::vector<float> groupCentroids;  // groups x dim, unit length
     std::vector<uint64_t> groupStart;   // groups + 1
     uint64_t assignGroups = 0;          // groups an added vector's cell is chosen in
+    uint64_t cellsPerVector = 1;        // two-level IVF-PQ: cells each vector is stored in (spilling)
 
     size_t groups() const { return groupStart.empty() ? 0 : groupStart.size() - 1; }
     const float* cellCentroids() const;
@@ -454,15 +473,38 @@ void rankCells(const Impl& im, const float* q, size_t probes, size_t groupProbes
     }
 }
 
-/// The cell of each of n unit vectors: with a two-level quantizer the best cell among the cells of
-/// its im.assignGroups best groups (the same rule as rankCells with that many groups).
+/// Inserts (score, cell) into the descending list scores[0..per) / cells[0..per) if it belongs there.
+void insertBest(float* scores, faiss_idx* cells, size_t per, float score, faiss_idx cell)
+{
+    size_t at = per;
+    while (at > 0 && score > scores[at - 1])
+        --at;
+    if (at == per)
+        return;
+    for (size_t i = per - 1; i > at; --i) {
+        scores[i] = scores[i - 1];
+        cells[i] = cells[i - 1];
+    }
+    scores[at] = score;
+    cells[at] = cell;
+}
+
+/// The `per` best cells of each of n unit vectors, best first, into lists[n * per] (-1 where there
+/// are fewer cells): with a two-level quantizer the best among the cells of its im.assignGroups best
+/// groups (the same rule as rankCells with that many groups).
 /// Flat: FAISS's BLAS product against every cell. Two-level: one BLAS product against the group
 /// centroids, then per group one product of the vectors that chose it against its cells: ~10M x
 /// (256 + 2 x 128) dot products for 10M vectors in 32768 cells instead of 10M x 32768.
-void assignCells(const Impl& im, const float* x, size_t n, faiss_idx* lists)
+void assignCells(const Impl& im, const float* x, size_t n, faiss_idx* lists, size_t per = 1)
 {
+    per = std::max<size_t>(1, per);
     if (im.groups() == 0) {
-        im.index->quantizer->assign(static_cast<faiss_idx>(n), x, lists);
+        if (per == 1) {
+            im.index->quantizer->assign(static_cast<faiss_idx>(n), x, lists);
+        } else {
+            std::vector<float> scores(n * per);
+            im.index->quantizer->search(static_cast<faiss_idx>(n), x, static_cast<faiss_idx>(per), scores.data(), lists);
+        }
         return;
     }
     const size_t d = im.dim, groups = im.groups(), t = std::clamp<size_t>(im.assignGroups, 1, groups);
@@ -473,8 +515,9 @@ void assignCells(const Impl& im, const float* x, size_t n, faiss_idx* lists)
     for (size_t i = 0; i < n * t; ++i)
         if (groupIds[i] >= 0 && static_cast<size_t>(groupIds[i]) < groups)
             members[static_cast<size_t>(groupIds[i])].push_back(static_cast<uint32_t>(i / t));
-    std::vector<float> best(n, -std::numeric_limits<float>::infinity());
-    std::fill(lists, lists + n, faiss_idx(-1));
+    // best[i * per ...]: the scores of lists[i * per ...], best first.
+    std::vector<float> best(n * per, -std::numeric_limits<float>::infinity());
+    std::fill(lists, lists + n * per, faiss_idx(-1));
     const float* cells = im.cellCentroids();
     std::vector<float> rows, cellScores;
     std::vector<int64_t> cellIds;
@@ -485,16 +528,16 @@ void assignCells(const Impl& im, const float* x, size_t n, faiss_idx* lists)
         rows.resize(m.size() * d);
         for (size_t j = 0; j < m.size(); ++j)
             std::copy_n(x + size_t(m[j]) * d, d, rows.data() + j * d);
-        const size_t first = im.groupStart[g], count = im.groupStart[g + 1] - first;
-        cellScores.resize(m.size());
-        cellIds.resize(m.size());
-        faiss::knn_inner_product(rows.data(), cells + first * d, d, m.size(), count, 1, cellScores.data(),
+        const size_t first = im.groupStart[g], count = im.groupStart[g + 1] - first, k = std::min(per, count);
+        cellScores.resize(m.size() * k);
+        cellIds.resize(m.size() * k);
+        faiss::knn_inner_product(rows.data(), cells + first * d, d, m.size(), count, k, cellScores.data(),
                                  cellIds.data());
         for (size_t j = 0; j < m.size(); ++j)
-            if (cellIds[j] >= 0 && cellScores[j] > best[m[j]]) {
-                best[m[j]] = cellScores[j];
-                lists[m[j]] = static_cast<faiss_idx>(first + static_cast<size_t>(cellIds[j]));
-            }
+            for (size_t r = 0; r < k; ++r)
+                if (cellIds[j * k + r] >= 0)
+                    insertBest(best.data() + size_t(m[j]) * per, lists + size_t(m[j]) * per, per,
+                               cellScores[j * k + r], static_cast<faiss_idx>(first + static_cast<size_t>(cellIds[j * k + r])));
     }
 }
 
@@ -596,8 +639,10 @@ std::vector<float> trainTwoLevel(Impl& im, const float* x, size_t n, size_t list
 /// (dsub 8) or allocates a 1 GiB distance table per 32k vectors (dsub >= 16, BLAS): 160 s per 1M
 /// vectors against ~10 s here (bench_ann).
 void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::idx_t* ids,
-                const faiss::Index::idx_t* lists, size_t n)
+                const faiss::Index::idx_t* lists, size_t n, size_t per = 1)
 {
+    // Entry e is vector e / per in cell lists[e] (spilling: per cells each); -1 cells are skipped.
+    n *= per;
     const faiss::ProductQuantizer& pq = index.pq;
     if (pq.nbits != 8 || !index.by_residual)
         throw Error("approximate index: unexpected PQ layout");
@@ -607,7 +652,7 @@ void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::id
         throw Error("approximate index: unexpected coarse quantizer");
     const float* centroids = reinterpret_cast<const float*>(flat->codes.data());
     for (size_t i = 0; i < n; ++i)
-        if (lists[i] < 0 || static_cast<size_t>(lists[i]) >= index.nlist)
+        if ((lists[i] < 0 && i % per == 0) || lists[i] >= static_cast<faiss::Index::idx_t>(index.nlist))
             throw Error("approximate index: a vector was not assigned to a cell");
     std::vector<float> halfNorms(m * ksub);
     for (size_t j = 0; j < m * ksub; ++j)
@@ -619,7 +664,9 @@ void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::id
         std::vector<float> residual(d), scores(ksub);
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < count; ++i) {
-            const float* v = x + static_cast<size_t>(i) * d;
+            if (lists[i] < 0)
+                continue;
+            const float* v = x + static_cast<size_t>(i) / per * d;
             const float* c = centroids + static_cast<size_t>(lists[i]) * d;
             for (size_t k = 0; k < d; ++k)
                 residual[k] = v[k] - c[k];
@@ -640,9 +687,13 @@ void addPqCodes(faiss::IndexIVFPQ& index, const float* x, const faiss::Index::id
             }
         }
     }
+    int64_t added = 0;
     for (size_t i = 0; i < n; ++i)
-        index.invlists->add_entry(static_cast<size_t>(lists[i]), ids[i], codes.data() + i * pq.code_size);
-    index.ntotal += count;
+        if (lists[i] >= 0) {
+            index.invlists->add_entry(static_cast<size_t>(lists[i]), ids[i / per], codes.data() + i * pq.code_size);
+            ++added;
+        }
+    index.ntotal += added;
 }
 
 /// The k best of the probed IVF-Flat cells, scored with our AVX2 kernel (FAISS's own scan is a
@@ -780,6 +831,7 @@ void ApproximateIndex::train(const float* samples, size_t n, size_t dim, size_t 
         }
         if (p.coarseGroups > 1 && lists >= 2 * p.coarseGroups) {
             impl->assignGroups = std::clamp<size_t>(p.assignGroups, 1, p.coarseGroups);
+            impl->cellsPerVector = p.cellsPerVector;
             trainCoarseTwoLevel(*impl, train.data(), count, lists, p);
         } else {
             impl->index->cp.niter = static_cast<int>(std::max<size_t>(1, p.trainIterations));
@@ -840,13 +892,14 @@ void ApproximateIndex::add(const int64_t* ids, const float* vectors, size_t n, c
     try {
         const OmpThreads threads(n);
         // Assignment is one BLAS matrix product (its own threads, see OmpThreads).
-        std::vector<faiss::Index::idx_t> lists(n);
+        const size_t per = im.kind == ApproximateKind::IvfPq ? im.cellsPerVector : 1;
+        std::vector<faiss::Index::idx_t> lists(n * per);
         {
             const auto blasOnly = OmpThreads::single();
-            assignCells(im, data.data(), n, lists.data());
+            assignCells(im, data.data(), n, lists.data(), per);
         }
         if (auto* ivfpq = dynamic_cast<faiss::IndexIVFPQ*>(im.index.get()))
-            addPqCodes(*ivfpq, data.data(), rows.data(), lists.data(), n);
+            addPqCodes(*ivfpq, data.data(), rows.data(), lists.data(), n, per);
         else
             im.index->add_core(static_cast<int64_t>(n), data.data(), rows.data(), lists.data());
     } catch (const faiss::FaissException& e) {
@@ -917,6 +970,11 @@ ApproximateKind ApproximateIndex::kind() const
 size_t ApproximateIndex::size() const
 {
     return isBuilt() ? m_impl->liveRows.size() : 0;
+}
+
+size_t ApproximateIndex::cellsPerVector() const
+{
+    return isBuilt() ? static_cast<size_t>(m_impl->cellsPerVector) : 1;
 }
 
 size_t ApproximateIndex::dim() const
@@ -991,24 +1049,38 @@ std::vector<int64_t> ApproximateIndex::probedCells(const float* query, size_t pr
 
 std::vector<int64_t> ApproximateIndex::cellsOf(const std::vector<int64_t>& ids) const
 {
+    const auto all = cellsHolding(ids);
     std::vector<int64_t> out(ids.size(), -1);
+    for (size_t i = 0; i < ids.size(); ++i)
+        if (!all[i].empty())
+            out[i] = all[i].front();
+    return out;
+}
+
+std::vector<std::vector<int64_t>> ApproximateIndex::cellsHolding(const std::vector<int64_t>& ids) const
+{
+    std::vector<std::vector<int64_t>> out(ids.size());
     if (!isBuilt())
         return out;
     const Impl& im = *m_impl;
-    std::vector<int64_t> cellOfRow(im.rowIds.size(), -1);
+    // Rows asked for -> their slots in `out`; one pass over all lists, in cell order.
+    std::vector<std::pair<int64_t, size_t>> wanted;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const auto it = im.lowerBound(ids[i]);
+        if (it != im.liveRows.end() && im.rowIds[*it] == ids[i])
+            wanted.emplace_back(static_cast<int64_t>(*it), i);
+    }
+    std::sort(wanted.begin(), wanted.end());
     for (size_t l = 0; l < im.index->nlist; ++l) {
         const size_t n = im.index->invlists->list_size(l);
         if (n == 0)
             continue;
         faiss::InvertedLists::ScopedIds rows(im.index->invlists, l);
-        for (size_t i = 0; i < n; ++i)
-            if (rows[i] >= 0 && static_cast<size_t>(rows[i]) < cellOfRow.size())
-                cellOfRow[static_cast<size_t>(rows[i])] = static_cast<int64_t>(l);
-    }
-    for (size_t i = 0; i < ids.size(); ++i) {
-        const auto it = im.lowerBound(ids[i]);
-        if (it != im.liveRows.end() && im.rowIds[*it] == ids[i])
-            out[i] = cellOfRow[*it];
+        for (size_t i = 0; i < n; ++i) {
+            auto it = std::lower_bound(wanted.begin(), wanted.end(), std::make_pair(static_cast<int64_t>(rows[i]), size_t(0)));
+            for (; it != wanted.end() && it->first == rows[i]; ++it)
+                out[it->second].push_back(static_cast<int64_t>(l));
+        }
     }
     return out;
 }
@@ -1069,6 +1141,9 @@ std::vector<SearchHit> ApproximateIndex::search(const float* query, size_t k, si
     faiss::SearchParametersIVF sp;
     sp.nprobe = lists.size();
     sp.sel = filter.isEmpty() ? nullptr : &selector;
+    // A vector stored in several cells can come back once per cell (with different PQ scores):
+    // fetch that many more, then keep each row once.
+    fetch *= rescore ? std::max<size_t>(1, im.cellsPerVector) : 1;
     std::vector<float> scores(fetch);
     std::vector<faiss::Index::idx_t> rows(fetch);
     try {
@@ -1076,6 +1151,15 @@ std::vector<SearchHit> ApproximateIndex::search(const float* query, size_t k, si
                                      scores.data(), rows.data(), false, &sp);
     } catch (const faiss::FaissException& e) {
         throw Error("approximate index: " + faissMessage(e));
+    }
+    if (im.cellsPerVector > 1) {
+        // Duplicates of one row are adjacent once sorted by row; keep the first (best PQ score).
+        std::vector<size_t> order(fetch);
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rows[a] < rows[b]; });
+        for (size_t i = fetch; i-- > 1;)  // backwards: each comparison sees its neighbour unchanged
+            if (rows[order[i]] >= 0 && rows[order[i]] == rows[order[i - 1]])
+                rows[order[i]] = -1;
     }
     std::vector<SearchHit> hits;
     hits.reserve(fetch);
@@ -1126,8 +1210,10 @@ void ApproximateIndex::save(const std::string& path)
     out.write(im.rowIds.data(), im.rowIds.size() * sizeof(int64_t));
     out.write(im.rowTags.data(), im.rowTags.size() * sizeof(int64_t));
     out.write(segments.data(), segments.size() * sizeof(HalfVectorStore::SegmentInfo));
-    if (im.groups())
+    if (im.groups()) {
         out.write(&im.assignGroups, sizeof im.assignGroups);
+        out.write(&im.cellsPerVector, sizeof im.cellsPerVector);
+    }
     out.write(im.groupStart.data(), im.groupStart.size() * sizeof(uint64_t));
     out.write(im.groupCentroids.data(), im.groupCentroids.size() * sizeof(float));
     const size_t before = out.written();
@@ -1190,8 +1276,10 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
         uint64_t stored = 0;
         if (!in.read(&stored, sizeof stored) || stored != hash.finish())
             throw ApproximateIndexDamaged(path, "approximate index is damaged (checksum mismatch)");
-        const uint64_t groupBytes =
-            header.groups ? 8 + (uint64_t(header.groups) + 1) * 8 + uint64_t(header.groups) * header.dim * 4 : 0;
+        // Format 4 adds the cells per vector after the assignment groups.
+        const uint64_t groupBytes = header.groups ? (header.version >= 4 ? 16 : 8) + (uint64_t(header.groups) + 1) * 8 +
+                                                        uint64_t(header.groups) * header.dim * 4
+                                                  : 0;
         const uint64_t expected = sizeof header + header.rows * 16 +
                                   header.segments * sizeof(HalfVectorStore::SegmentInfo) + groupBytes + faissBytes +
                                   kTrailerBytes;
@@ -1216,7 +1304,8 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
     if (header.groups) {
         impl->groupStart.resize(size_t(header.groups) + 1);
         impl->groupCentroids.resize(size_t(header.groups) * header.dim);
-        if (!in.read(&impl->assignGroups, 8) || !in.read(impl->groupStart.data(), impl->groupStart.size() * 8) ||
+        if (!in.read(&impl->assignGroups, 8) || (header.version >= 4 && !in.read(&impl->cellsPerVector, 8)) ||
+            !in.read(impl->groupStart.data(), impl->groupStart.size() * 8) ||
             !in.read(impl->groupCentroids.data(), impl->groupCentroids.size() * 4))
             throw ApproximateIndexDamaged(path, "approximate index is truncated");
     }
@@ -1227,7 +1316,12 @@ ApproximateIndex ApproximateIndex::load(const std::string& path)
         const bool rightType = impl->kind == ApproximateKind::IvfPq
                                    ? dynamic_cast<faiss::IndexIVFPQ*>(raw.get()) != nullptr
                                    : dynamic_cast<faiss::IndexIVFFlat*>(raw.get()) != nullptr;
-        if (!ivf || !rightType || static_cast<uint64_t>(ivf->ntotal) != header.live ||
+        if (impl->cellsPerVector < 1 || impl->cellsPerVector > ApproximateIndexParams::kMaxCellsPerVector ||
+            (impl->cellsPerVector > 1 && impl->kind != ApproximateKind::IvfPq))
+            throw ApproximateIndexDamaged(path, "approximate index is damaged (cells per vector)");
+        // Each live vector is in cellsPerVector cells (fewer only when the index has fewer cells).
+        const uint64_t entries = static_cast<uint64_t>(ivf ? ivf->ntotal : 0);
+        if (!ivf || !rightType || entries < header.live || entries > header.live * impl->cellsPerVector ||
             static_cast<uint32_t>(ivf->d) != header.dim)
             throw ApproximateIndexDamaged(path, "approximate index is damaged (the header does not match the FAISS index)");
         if (!dynamic_cast<faiss::IndexFlatIP*>(ivf->quantizer) || ivf->metric_type != faiss::METRIC_INNER_PRODUCT)
@@ -1309,6 +1403,11 @@ size_t ApproximateIndex::size() const
     return 0;
 }
 
+size_t ApproximateIndex::cellsPerVector() const
+{
+    return 1;
+}
+
 size_t ApproximateIndex::dim() const
 {
     return 0;
@@ -1364,6 +1463,11 @@ std::vector<int64_t> ApproximateIndex::probedCells(const float*, size_t) const
 std::vector<int64_t> ApproximateIndex::cellsOf(const std::vector<int64_t>& ids) const
 {
     return std::vector<int64_t>(ids.size(), -1);
+}
+
+std::vector<std::vector<int64_t>> ApproximateIndex::cellsHolding(const std::vector<int64_t>& ids) const
+{
+    return std::vector<std::vector<int64_t>>(ids.size());
 }
 
 std::vector<SearchHit> ApproximateIndex::search(const float*, size_t, size_t, const SearchFilter&) const

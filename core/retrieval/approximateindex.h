@@ -62,8 +62,13 @@ struct ApproximateIndexParams {
     size_t groupProbes = 0;
     /// Two-level: groups among whose cells an added vector takes the best (persisted with the index).
     size_t assignGroups = 0;
+    /// Two-level IVF-PQ: each vector is stored (as a PQ code of its residual) in its this many best
+    /// cells, so that a neighbour whose best cell the query does not probe is still found through
+    /// another. 0: 3 for two-level IVF-PQ, else 1 (flat quantizers and IVF-Flat store each once).
+    size_t cellsPerVector = 0;
     static constexpr size_t kMaxFlatLists = 4096;
     static constexpr size_t kMaxLists = 65536;
+    static constexpr size_t kMaxCellsPerVector = 4;
 
     /// A copy with every zero replaced by its automatic value for `n` vectors of `dim`.
     ApproximateIndexParams resolve(size_t n, size_t dim) const;
@@ -140,10 +145,13 @@ public:
     void setGroupProbes(size_t groups) { m_groupProbes = std::max<size_t>(1, groups); }
 
     /// Diagnostics (benchmarks, tests): the cells a query would scan with `probes` (0: the
-    /// default), best first; and the cell holding each id (-1 if not stored): one pass over all
-    /// lists.
+    /// default), best first; the cells holding each id (empty if not stored; several when the index
+    /// spills), in cell order; and the first of them (-1 if not stored). One pass over all lists.
     std::vector<int64_t> probedCells(const float* query, size_t probes = 0) const;
+    std::vector<std::vector<int64_t>> cellsHolding(const std::vector<int64_t>& ids) const;
     std::vector<int64_t> cellsOf(const std::vector<int64_t>& ids) const;
+    /// Cells each vector is stored in (ApproximateIndexParams::cellsPerVector); 1 when built without.
+    size_t cellsPerVector() const;
 
     size_t defaultProbes() const { return m_probes; }
     void setDefaultProbes(size_t probes) { m_probes = probes; }

@@ -7,6 +7,8 @@
 //                  [--group-probes a,b]
 //                  [--store-dir DIR] [--brute-queries 5]
 //                  [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]
+//                  [--train-samples S] [--cells-per-vector C] [--coverage-only]
+//                  [--data-cache DIR] [--reuse-index]
 // Prints per size: generation and ground-truth times, data statistics, brute force per query (the
 // peer: a binary16 scan of the whole set on 1 and 2 threads, the cheapest scan that fits at 10M;
 // at <= 2M also VectorIndex's exact float32 search), the index's train/add/save/load times, its
@@ -17,6 +19,11 @@
 // --compare-fastscan adds FAISS IVF-PQ fast-scan (4-bit, same code bytes) with the same re-rank;
 // --compare-hnsw adds FAISS HNSW32 (flat storage) at sizes up to MAX_N: what the choice of IVF-PQ
 // rests on (README "Approximate index").
+// --coverage-only trains the cells but adds only the true top 10 of each query and prints the coarse
+// coverage: tuning the quantizer at 10M without the half-hour add. --data-cache DIR keeps the
+// generated binary16 vectors (and the ground truth) in DIR and maps them on later runs.
+// --reuse-index keeps the saved index in --store-dir and, when it is there, loads it instead of
+// building (query measurements on a quiet machine after a long build).
 // Goal (issue 9): <= 20 ms per query at recall@10 >= 0.95 at 10M on this machine (2 cores).
 #include <algorithm>
 #include <chrono>
@@ -31,6 +38,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "../core/syntheticembeddings.h"
 #include "benchargs.h"
@@ -70,6 +81,11 @@ struct Options {
     bool save = true;
     bool fastScan = false;
     size_t hnswMax = 0;
+    size_t trainSamples = 0;      // ApproximateIndexParams::trainSamples (0 auto)
+    size_t cellsPerVector = 0;    // ApproximateIndexParams::cellsPerVector (0 auto)
+    bool coverageOnly = false;
+    bool reuseIndex = false;
+    std::string dataCache;
 };
 
 double seconds(Clock::time_point a)
@@ -103,7 +119,64 @@ Latency latency(std::vector<double> ms)
     return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)]};
 }
 
-using HalfMatrix = std::vector<uint16_t, HugePageAllocator<uint16_t>>;
+/// The generated set: binary16 rows on the heap, or mapped read-only from a --data-cache file (page
+/// cache: the kernel can drop it under memory pressure instead of the process being killed).
+class HalfMatrix {
+public:
+    explicit HalfMatrix(size_t count = 0) : m_size(count) {}
+    ~HalfMatrix() { release(); }
+    HalfMatrix(const HalfMatrix&) = delete;
+    HalfMatrix& operator=(const HalfMatrix&) = delete;
+
+    /// Maps `file` when it holds exactly size() values; false otherwise (the heap copy stays).
+    bool map(const std::string& file)
+    {
+        std::error_code ec;
+        const size_t bytes = m_size * sizeof(uint16_t);
+        if (file.size() <= 4 || fs::file_size(file, ec) != bytes || ec)
+            return false;
+        const int fd = ::open(file.c_str(), O_RDONLY);
+        if (fd < 0)
+            return false;
+        void* map = ::mmap(nullptr, bytes, PROT_READ, MAP_SHARED, fd, 0);
+        if (map == MAP_FAILED) {
+            ::close(fd);
+            return false;
+        }
+        std::vector<uint16_t, HugePageAllocator<uint16_t>>().swap(m_owned);
+        m_map = static_cast<const uint16_t*>(map);
+        m_fd = fd;
+        return true;
+    }
+    /// Frees the heap copy, or unmaps the file and drops its pages from the page cache: a catalog's
+    /// process has no copy of the generated set, and 10M rows of it would crowd out the index's own
+    /// binary16 segments (queries would then wait for the disk).
+    void release()
+    {
+        if (m_map) {
+            ::munmap(const_cast<uint16_t*>(m_map), m_size * sizeof(uint16_t));
+            ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_DONTNEED);
+            ::close(m_fd);
+        }
+        m_map = nullptr;
+        m_fd = -1;
+        std::vector<uint16_t, HugePageAllocator<uint16_t>>().swap(m_owned);
+    }
+    uint16_t* fill()  // the heap copy to generate into, allocated on first use
+    {
+        if (m_owned.size() != m_size)
+            m_owned.resize(m_size);
+        return m_owned.data();
+    }
+    const uint16_t* data() const { return m_map ? m_map : m_owned.data(); }
+    size_t size() const { return m_size; }
+
+private:
+    std::vector<uint16_t, HugePageAllocator<uint16_t>> m_owned;
+    const uint16_t* m_map = nullptr;
+    int m_fd = -1;
+    size_t m_size = 0;
+};
 
 // Rows [first, first + n) as float32.
 void toFloat(const HalfMatrix& data, size_t dim, size_t first, size_t n, float* out)
@@ -271,6 +344,189 @@ double warmStore(const fs::path& dir, const std::string& prefix)
     return bytes;
 }
 
+/// Reads `bytes` from `file` into `out` when the file exists with exactly that size.
+bool readCache(const std::string& file, void* out, size_t bytes)
+{
+    std::error_code ec;
+    if (file.size() <= 4 || fs::file_size(file, ec) != bytes || ec)
+        return false;
+    std::ifstream in(file, std::ios::binary);
+    in.read(static_cast<char*>(out), static_cast<std::streamsize>(bytes));
+    if (!in)
+        return false;
+    std::printf("read %s (%.2f GiB)\n", file.c_str(), gib(double(bytes)));
+    return true;
+}
+
+void writeCache(const std::string& file, const void* data, size_t bytes)
+{
+    if (file.size() <= 4)
+        return;
+    const std::string part = file + ".part";
+    std::ofstream out(part, std::ios::binary);
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+    out.close();
+    std::error_code ec;
+    if (out)
+        fs::rename(part, file, ec);
+    if (!out || ec) {
+        fs::remove(part, ec);
+        std::fprintf(stderr, "bench_ann: could not write the cache %s\n", file.c_str());
+    }
+}
+
+/// groundTruth(), kept in `stem`.truth-Q when a cache is given (queries are a pure function of Q).
+std::vector<std::vector<SearchHit>> cachedGroundTruth(const std::string& stem, const HalfMatrix& data, size_t n,
+                                                      size_t dim, const std::vector<float>& q, size_t nq)
+{
+    const std::string file = stem.empty() ? std::string() : stem + ".truth-" + std::to_string(nq);
+    std::vector<SearchHit> flat(nq * 10);
+    if (readCache(file, flat.data(), flat.size() * sizeof(SearchHit))) {
+        std::vector<std::vector<SearchHit>> truth(nq);
+        for (size_t i = 0; i < nq; ++i)
+            truth[i].assign(flat.begin() + std::ptrdiff_t(i * 10), flat.begin() + std::ptrdiff_t(i * 10 + 10));
+        return truth;
+    }
+    auto truth = groundTruth(data, n, dim, q, nq);
+    if (std::all_of(truth.begin(), truth.end(), [](const auto& t) { return t.size() == 10; })) {
+        for (size_t i = 0; i < nq; ++i)
+            std::copy(truth[i].begin(), truth[i].end(), flat.begin() + std::ptrdiff_t(i * 10));
+        writeCache(file, flat.data(), flat.size() * sizeof(SearchHit));
+    }
+    return truth;
+}
+
+/// The share of the true top 10 whose cell the query probes, per group probes x probes.
+void printCoverage(const Options& o, ApproximateIndex& index, const std::vector<float>& q, size_t dim,
+                   const std::vector<std::vector<SearchHit>>& truth, const test::SyntheticEmbeddings& gen)
+{
+    const std::vector<size_t> probesList = o.probes.empty() ? std::vector<size_t>{index.defaultProbes()} : o.probes;
+    const std::vector<size_t> groupList =
+        o.groupProbes.empty() || !index.coarseGroups() ? std::vector<size_t>{index.groupProbes()} : o.groupProbes;
+    std::vector<int64_t> truthIds;
+    for (const auto& t : truth)
+        for (const auto& h : t)
+            truthIds.push_back(h.id);
+    const std::vector<std::vector<int64_t>> truthCells = index.cellsHolding(truthIds);
+    // Neighbours from the query's own cluster and from others (sharing its attribute directions).
+    std::vector<char> own(truthIds.size());
+    size_t owned = 0;
+    for (size_t i = 0, at = 0; i < truth.size(); ++i)
+        for (size_t j = 0; j < truth[i].size(); ++j, ++at)
+            owned += own[at] = gen.clusterOf(2, i) == gen.clusterOf(1, static_cast<uint64_t>(truthIds[at]));
+    std::printf("  %.4f of the true top 10 are from the query's own cluster\n",
+                double(owned) / double(std::max<size_t>(1, truthIds.size())));
+    for (size_t groups : groupList)
+        for (size_t probes : probesList) {
+            index.setGroupProbes(groups);
+            size_t covered = 0, coveredOwn = 0;
+            for (size_t i = 0, at = 0; i < truth.size(); ++i) {
+                const auto cells = index.probedCells(q.data() + i * dim, probes);
+                for (size_t j = 0; j < truth[i].size(); ++j, ++at) {
+                    bool hit = false;  // a vector stored in several cells is found through any of them
+                    for (int64_t cell : truthCells[at])
+                        hit = hit || std::find(cells.begin(), cells.end(), cell) != cells.end();
+                    covered += hit;
+                    coveredOwn += hit && own[at];
+                }
+            }
+            std::printf("  coarse coverage, group probes %zu, probes %zu: %.4f of the true top 10 lie in probed cells "
+                        "(own cluster %.4f, others %.4f)\n",
+                        index.coarseGroups() ? groups : size_t(0), probes,
+                        double(covered) / double(std::max<size_t>(1, truthIds.size())),
+                        double(coveredOwn) / double(std::max<size_t>(1, owned)),
+                        double(covered - coveredOwn) / double(std::max<size_t>(1, truthIds.size() - owned)));
+        }
+}
+
+ApproximateIndexParams indexParams(const Options& o)
+{
+    ApproximateIndexParams params;
+    if (o.kind != "auto")
+        params.kind = parseApproximateKind(o.kind);
+    params.lists = o.lists;
+    params.pqSubquantizers = o.pq;
+    params.coarseGroups = o.groups;
+    params.assignGroups = o.assignGroups;
+    params.trainSamples = o.trainSamples;
+    params.cellsPerVector = o.cellsPerVector;
+    return params;
+}
+
+/// Trains `index` on an even stride of the rows, as CatalogSearch does.
+void trainOnStride(ApproximateIndex& index, const uint16_t* data, size_t n, size_t dim,
+                   const ApproximateIndexParams& params, size_t trainSamples)
+{
+    const size_t count = std::min(n, trainSamples);
+    std::vector<float> samples(count * dim);
+    for (size_t s = 0; s < count; ++s)
+        fromHalf(data + static_cast<size_t>(double(s) * double(n) / double(count)) * dim, samples.data() + s * dim, dim);
+    index.train(samples.data(), count, dim, n, params);
+}
+
+/// --coverage-only: the cells trained as for the real index, only the true neighbours added.
+void coverageOnly(const Options& o, const uint16_t* data, size_t n, size_t dim, const std::vector<float>& q,
+                  const std::vector<std::vector<SearchHit>>& truth, const test::SyntheticEmbeddings& gen)
+{
+    const ApproximateIndexParams params = indexParams(o);
+    const ApproximateIndexParams resolved = params.resolve(n, dim);
+    ApproximateIndex index;
+    auto t0 = Clock::now();
+    trainOnStride(index, data, n, dim, params, resolved.trainSamples);
+    std::printf("%zu lists (%s), %zu cells per vector, %zu training samples: trained in %.1f s\n", index.lists(),
+                index.coarseGroups() ? ("two-level, " + std::to_string(index.coarseGroups()) + " groups").c_str()
+                                     : "flat quantizer",
+                index.cellsPerVector(), std::min(n, resolved.trainSamples), seconds(t0));
+    std::vector<int64_t> ids;
+    for (const auto& t : truth)
+        for (const auto& h : t)
+            ids.push_back(h.id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<float> rows(ids.size() * dim);
+    for (size_t i = 0; i < ids.size(); ++i)
+        fromHalf(data + static_cast<size_t>(ids[i]) * dim, rows.data() + i * dim, dim);
+    index.add(ids.data(), rows.data(), ids.size());
+    printCoverage(o, index, q, dim, truth, gen);
+}
+
+/// Trains and fills `index` as CatalogSearch does (then saves and reloads it unless --no-save) and
+/// prints the build figures.
+void buildIndex(const Options& o, std::unique_ptr<ApproximateIndex>& index, const HalfMatrix& data, size_t n,
+                size_t dim, const ApproximateIndexParams& params, const ApproximateIndexParams& resolved,
+                const std::string& path)
+{
+    const size_t chunk = 65536;
+    auto t0 = Clock::now();
+    index->setStoragePath(path);
+    trainOnStride(*index, data.data(), n, dim, params, resolved.trainSamples);
+    const double trainS = seconds(t0);
+    t0 = Clock::now();
+    forEachChunk(data, n, dim, chunk,
+                 [&](const float* rows, const int64_t* ids, size_t m) { index->add(ids, rows, m); });
+    const double addS = seconds(t0);
+    std::printf("%s: %zu lists (%s, %zu cells per vector), %zu probes, %zu PQ bytes, re-rank %zu: train %.1f s, "
+                "add %.1f s (build %.1f s); "
+                "heap %.2f GiB, binary16 store %.2f GiB (files, mapped); peak RSS %.2f GiB\n",
+                approximateKindName(index->kind()), index->lists(),
+                index->coarseGroups() ? ("two-level, " + std::to_string(index->coarseGroups()) + " groups").c_str()
+                                      : "flat quantizer",
+                index->cellsPerVector(), index->defaultProbes(),
+                index->kind() == ApproximateKind::IvfPq ? resolved.pqSubquantizers : size_t(0), index->rerankDepth(),
+                trainS, addS, trainS + addS, gib(double(index->memoryBytes())),
+                index->kind() == ApproximateKind::IvfPq ? gib(double(n) * dim * 2) : 0.0, peakRssGiB());
+    std::fflush(stdout);
+    if (o.save) {
+        t0 = Clock::now();
+        index->save(path);
+        const double saveS = seconds(t0);
+        t0 = Clock::now();
+        index = std::make_unique<ApproximateIndex>(ApproximateIndex::load(path));
+        std::printf("saved in %.1f s (%.2f GiB index file), loaded in %.1f s; heap after loading %.2f GiB\n", saveS,
+                    gib(double(fs::file_size(path))), seconds(t0), gib(double(index->memoryBytes())));
+    }
+}
+
 void benchSize(const Options& o, size_t n)
 {
     const size_t dim = o.dim, nq = o.queries;
@@ -279,22 +535,31 @@ void benchSize(const Options& o, size_t n)
     const test::SyntheticEmbeddings gen(dim, clusters, 2024);
 
     auto t0 = Clock::now();
-    HalfMatrix data(n * dim);
-    const size_t chunk = 65536;
-    for (size_t b = 0; b < n; b += chunk) {
-        const size_t m = std::min(chunk, n - b);
-        std::vector<float> rows(m * dim);
-        parallel(2, m, [&](size_t r0, size_t r1) { gen.rows(1, b + r0, r1 - r0, rows.data() + r0 * dim); });
-        toHalf(rows.data(), data.data() + b * dim, m * dim);
-    }
+    const std::string cacheStem = o.dataCache.empty()
+                                      ? std::string()
+                                      : (fs::path(o.dataCache) / ("bench_ann-" + std::to_string(n) + "x" +
+                                                                   std::to_string(dim))).string();
     std::vector<float> q(nq * dim);
     gen.rows(2, 0, nq, q.data());
-    std::printf("generated in %.1f s (%.2f GiB binary16); peak RSS %.2f GiB\n", seconds(t0),
-                gib(double(data.size()) * 2), peakRssGiB());
+    HalfMatrix data(n * dim);
+    const size_t chunk = 65536;
+    if (!cacheStem.empty() && data.map(cacheStem + ".f16")) {
+        std::printf("mapped %s.f16\n", cacheStem.c_str());
+    } else {
+        for (size_t b = 0; b < n; b += chunk) {
+            const size_t m = std::min(chunk, n - b);
+            std::vector<float> rows(m * dim);
+            parallel(2, m, [&](size_t r0, size_t r1) { gen.rows(1, b + r0, r1 - r0, rows.data() + r0 * dim); });
+            toHalf(rows.data(), data.fill() + b * dim, m * dim);
+        }
+        writeCache(cacheStem + ".f16", data.data(), data.size() * sizeof(uint16_t));
+        std::printf("generated in %.1f s (%.2f GiB binary16); peak RSS %.2f GiB\n", seconds(t0),
+                    gib(double(data.size()) * 2), peakRssGiB());
+    }
     std::fflush(stdout);
 
     t0 = Clock::now();
-    const auto truth = groundTruth(data, n, dim, q, nq);
+    const auto truth = cachedGroundTruth(cacheStem, data, n, dim, q, nq);
     double top1 = 0, top10 = 0;
     for (const auto& t : truth) {
         top1 += t.front().score;
@@ -303,6 +568,11 @@ void benchSize(const Options& o, size_t n)
     std::printf("exact ground truth (float32, blocked scan, 2 threads) in %.1f s; mean cosine of the best "
                 "match %.3f, of the 10th %.3f\n",
                 seconds(t0), top1 / double(nq), top10 / double(nq));
+
+    if (o.coverageOnly) {
+        coverageOnly(o, data.data(), n, dim, q, truth, gen);
+        return;
+    }
 
     // The peer: brute force per query.
     double bruteMs[2] = {0, 0};
@@ -336,56 +606,27 @@ void benchSize(const Options& o, size_t n)
     std::fflush(stdout);
 
     // The index, as CatalogSearch builds it.
-    ApproximateIndexParams params;
-    if (o.kind != "auto")
-        params.kind = parseApproximateKind(o.kind);
-    params.lists = o.lists;
-    params.pqSubquantizers = o.pq;
-    params.coarseGroups = o.groups;
-    params.assignGroups = o.assignGroups;
+    const ApproximateIndexParams params = indexParams(o);
     const ApproximateIndexParams resolved = params.resolve(n, dim);
     const fs::path dir = o.storeDir.empty() ? fs::temp_directory_path() : fs::path(o.storeDir);
     const std::string path = (dir / ("bench_ann-" + std::to_string(n) + ".ann")).string();
     t0 = Clock::now();
     auto index = std::make_unique<ApproximateIndex>();
-    index->setStoragePath(path);
-    {
-        const size_t count = std::min(n, resolved.trainSamples);
-        std::vector<float> samples(count * dim);
-        for (size_t s = 0; s < count; ++s)
-            toFloat(data, dim, static_cast<size_t>(double(s) * double(n) / double(count)), 1, samples.data() + s * dim);
-        index->train(samples.data(), count, dim, n, params);
-    }
-    const double trainS = seconds(t0);
-    t0 = Clock::now();
-    forEachChunk(data, n, dim, chunk,
-                 [&](const float* rows, const int64_t* ids, size_t m) { index->add(ids, rows, m); });
-    const double addS = seconds(t0);
-    std::printf("%s: %zu lists (%s), %zu probes, %zu PQ bytes, re-rank %zu: train %.1f s, add %.1f s (build %.1f s); "
-                "heap %.2f GiB, binary16 store %.2f GiB (files, mapped); peak RSS %.2f GiB\n",
-                approximateKindName(index->kind()), index->lists(),
-                index->coarseGroups() ? ("two-level, " + std::to_string(index->coarseGroups()) + " groups").c_str()
-                                      : "flat quantizer",
-                index->defaultProbes(),
-                index->kind() == ApproximateKind::IvfPq ? resolved.pqSubquantizers : size_t(0), index->rerankDepth(),
-                trainS, addS, trainS + addS, gib(double(index->memoryBytes())),
-                index->kind() == ApproximateKind::IvfPq ? gib(double(n) * dim * 2) : 0.0, peakRssGiB());
-    std::fflush(stdout);
-    if (o.save) {
-        t0 = Clock::now();
-        index->save(path);
-        const double saveS = seconds(t0);
-        t0 = Clock::now();
+    const bool reused = o.reuseIndex && fs::exists(path);
+    if (reused) {
+        // --reuse-index: the index a previous run kept (queries only: its build figures are in that run's output).
         index = std::make_unique<ApproximateIndex>(ApproximateIndex::load(path));
-        std::printf("saved in %.1f s (%.2f GiB index file), loaded in %.1f s; heap after loading %.2f GiB\n", saveS,
-                    gib(double(fs::file_size(path))), seconds(t0), gib(double(index->memoryBytes())));
+        std::printf("loaded %s in %.1f s (%zu lists, %zu cells per vector); heap %.2f GiB\n", path.c_str(), seconds(t0),
+                    index->lists(), index->cellsPerVector(), gib(double(index->memoryBytes())));
+    } else {
+        buildIndex(o, index, data, n, dim, params, resolved, path);
     }
 
     // A catalog's process holds no second copy of the vectors: drop the generated matrix (unless a
     // comparison below needs it) and read the binary16 segments once, so that queries find them in
     // the page cache as a warmed-up application would (cold queries wait for the disk instead).
     if (!o.fastScan && o.hnswMax < n) {
-        HalfMatrix().swap(data);
+        data.release();
         t0 = Clock::now();
         const double bytes = warmStore(dir, fs::path(path).filename().string());
         std::printf("freed the generated vectors; read %.2f GiB of binary16 segments into the page cache in %.1f s\n",
@@ -398,24 +639,7 @@ void benchSize(const Options& o, size_t n)
         o.groupProbes.empty() || !index->coarseGroups() ? std::vector<size_t>{index->groupProbes()} : o.groupProbes;
     // Where recall is lost: the share of the true top 10 whose cell the query probes (the most the
     // re-rank can find), against the recall measured below.
-    std::vector<int64_t> truthIds;
-    for (const auto& t : truth)
-        for (const auto& h : t)
-            truthIds.push_back(h.id);
-    const std::vector<int64_t> truthCells = index->cellsOf(truthIds);
-    for (size_t groups : groupList)
-        for (size_t probes : probesList) {
-            index->setGroupProbes(groups);
-            size_t covered = 0;
-            for (size_t i = 0, at = 0; i < nq; ++i) {
-                const auto cells = index->probedCells(q.data() + i * dim, probes);
-                for (size_t j = 0; j < truth[i].size(); ++j, ++at)
-                    covered += std::find(cells.begin(), cells.end(), truthCells[at]) != cells.end();
-            }
-            std::printf("  coarse coverage, group probes %zu, probes %zu: %.4f of the true top 10 lie in probed cells\n",
-                        index->coarseGroups() ? groups : size_t(0), probes,
-                        double(covered) / double(std::max<size_t>(1, truthIds.size())));
-        }
+    printCoverage(o, *index, q, dim, truth, gen);
     for (size_t groups : groupList)
         for (size_t probes : probesList)
             for (size_t rerank : rerankList) {
@@ -433,7 +657,7 @@ void benchSize(const Options& o, size_t n)
             }
     std::printf("peak RSS %.2f GiB\n", peakRssGiB());
     index.reset();
-    if (o.save) {
+    if (o.save && !o.reuseIndex) {  // --reuse-index keeps them for the next run
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(dir, ec))
             if (e.path().filename().string().rfind(fs::path(path).filename().string(), 0) == 0)
@@ -560,10 +784,21 @@ Options parse(int argc, char** argv)
             o.fastScan = true;
         else if (args.is("--compare-hnsw"))
             o.hnswMax = args.number();
+        else if (args.is("--train-samples"))
+            o.trainSamples = args.number();
+        else if (args.is("--cells-per-vector"))
+            o.cellsPerVector = args.number();
+        else if (args.is("--reuse-index"))
+            o.reuseIndex = true;
+        else if (args.is("--coverage-only"))
+            o.coverageOnly = true;
+        else if (args.is("--data-cache"))
+            o.dataCache = args.value();
         else
             args.usage("[--sizes a,b] [--dim D] [--queries Q] [--kind auto|ivf-flat|ivf-pq] [--lists L] [--pq BYTES] "
                        "[--probes a,b] [--rerank a,b] [--groups G] [--assign-groups T] [--group-probes a,b] [--store-dir DIR] "
-                       "[--brute-queries N] [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N]");
+                       "[--brute-queries N] [--no-save] [--compare-fastscan] [--compare-hnsw MAX_N] "
+                       "[--train-samples S] [--cells-per-vector C] [--coverage-only] [--data-cache DIR] [--reuse-index]");
     }
     return o;
 }

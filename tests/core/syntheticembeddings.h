@@ -45,6 +45,13 @@ public:
     size_t dim() const { return m_dim; }
     size_t clusters() const { return m_clusters; }
 
+    /// The cluster j that row `row` of `stream` was drawn from (benchmarks: where neighbours come from).
+    size_t clusterOf(uint64_t stream, uint64_t row) const
+    {
+        Rng rng{mix(m_seed * 0x9E3779B97F4A7C15ull ^ mix(stream + 1) ^ row)};
+        return rng.next() % m_clusters;
+    }
+
     /// Rows [first, first + count) of `stream`, normalised, into out[count * dim].
     void rows(uint64_t stream, uint64_t first, size_t count, float* out) const
     {
