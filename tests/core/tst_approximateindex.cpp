@@ -96,6 +96,18 @@ ApproximateIndexParams smallPq()
     return p;
 }
 
+// smallPq() under a two-level quantizer: 256 cells in 16 groups, adds in their 3 best groups,
+// queries ranking 8.
+ApproximateIndexParams smallTwoLevel()
+{
+    ApproximateIndexParams p = smallPq();
+    p.lists = 256;
+    p.coarseGroups = 16;
+    p.assignGroups = 3;
+    p.groupProbes = 8;
+    return p;
+}
+
 // Rows [first, first + n) of `index` (storage order) as ids and vectors.
 struct Rows {
     std::vector<int64_t> ids;
@@ -297,11 +309,7 @@ private slots:
         if (!ApproximateIndex::available())
             QSKIP("built without FAISS");
         const auto exact = clusteredIndex(20000, 64, 64, 41);
-        ApproximateIndexParams params = smallPq();
-        params.lists = 256;
-        params.coarseGroups = 16;
-        params.assignGroups = 3;
-        params.groupProbes = 8;
+        ApproximateIndexParams params = smallTwoLevel();
         params.cellsPerVector = 1;  // spilledCells() covers more
         ApproximateIndex approx;
         approx.build(exact, params);
@@ -413,11 +421,7 @@ private slots:
         if (!ApproximateIndex::available())
             QSKIP("built without FAISS");
         const auto exact = clusteredIndex(20000, 64, 64, 41);
-        ApproximateIndexParams params = smallPq();
-        params.lists = 256;
-        params.coarseGroups = 16;
-        params.assignGroups = 3;
-        params.groupProbes = 8;
+        ApproximateIndexParams params = smallTwoLevel();
         params.probes = 4;
         params.cellsPerVector = 1;
         ApproximateIndex single;
